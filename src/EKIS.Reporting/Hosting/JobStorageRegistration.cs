@@ -1,0 +1,76 @@
+using Hangfire;
+using Hangfire.PostgreSql;
+using EKIS.Reporting.Infrastructure.Database;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+
+namespace EKIS.Reporting.Hosting;
+
+/// <summary>Settings of the job system (section "Jobs").</summary>
+public sealed class JobsOptions
+{
+    /// <summary>Run a Hangfire server inside the web app (the default for a single machine).</summary>
+    public bool RunInWeb { get; set; } = true;
+
+    /// <summary>Worker threads per server; clamped to fit the job storage's connection pool.</summary>
+    public int? WorkerCount { get; set; }
+
+    /// <summary>Connections the job storage may open; workers are kept below it.</summary>
+    public int MaxPoolSize { get; set; } = 40;
+
+    public string[] Queues { get; set; } = ["critical", "default", "reports"];
+
+    /// <summary>Workers that fit the pool: each busy worker holds one connection, and the server's
+    /// own components (heartbeat, schedulers, long-polling listener) need a few more.</summary>
+    public int EffectiveWorkerCount()
+    {
+        var wanted = WorkerCount ?? Math.Min(Environment.ProcessorCount * 5, 20);
+        var fit = Math.Max(1, MaxPoolSize - 10);
+        return Math.Clamp(wanted, 1, fit);
+    }
+
+    public static JobsOptions From(IConfiguration config)
+    {
+        var o = new JobsOptions();
+        config.GetSection("Jobs").Bind(o);
+        if (bool.TryParse(config["EKIS_WEB_JOBS"], out var inWeb)) o.RunInWeb = inWeb;
+        if (int.TryParse(config["EKIS_JOB_WORKERS"], out var workers)) o.WorkerCount = workers;
+        return o;
+    }
+}
+
+public static class JobStorageRegistration
+{
+    public static PostgreSqlStorageOptions StorageOptions() => new()
+    {
+        SchemaName = Migrator.HangfireSchema,
+        // The schema is installed by the Migrator under the migrations lock.
+        PrepareSchemaIfNecessary = false,
+        // LISTEN/NOTIFY: a worker picks up a new job at once instead of on the next poll.
+        EnableLongPolling = true,
+        QueuePollInterval = TimeSpan.FromSeconds(10),
+        // A long aggregation or export keeps its job invisible to other workers while it runs,
+        // instead of being fetched again after a fixed 30-minute InvisibilityTimeout.
+        UseSlidingInvisibilityTimeout = true,
+        DistributedLockTimeout = TimeSpan.FromMinutes(1),
+    };
+
+    /// <summary>Job storage (the client side: enqueue, schedule, monitor). Servers add processing.</summary>
+    public static IHostApplicationBuilder AddEkisJobStorage(this IHostApplicationBuilder builder, PreparedDatabase database, JobsOptions jobs)
+    {
+        var cs = new NpgsqlConnectionStringBuilder(database.ConnectionString)
+        {
+            ApplicationName = "ekis-jobs",
+            MaxPoolSize = jobs.MaxPoolSize,
+        }.ConnectionString;
+        builder.Services.AddSingleton(jobs);
+        builder.Services.AddHangfire(config => config
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UsePostgreSqlStorage(o => o.UseNpgsqlConnection(cs), StorageOptions()));
+        return builder;
+    }
+}
