@@ -1,1 +1,40 @@
-Console.WriteLine();
+// ekis — the command-line tool. Exit codes for every verb: 0 clean, 1 findings, 2 unusable input.
+using System.CommandLine;
+using EKIS.Reporting.Cli.Commands;
+using Microsoft.Extensions.Configuration;
+using Serilog;
+using Serilog.Events;
+
+namespace EKIS.Reporting.Cli;
+
+public static class CliProgram
+{
+    public static async Task<int> Main(string[] args)
+    {
+        // Logs go to stderr so that stdout carries only the verb's output (and --json stays parseable).
+        Log.Logger = new LoggerConfiguration()
+            .MinimumLevel.Information()
+            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+            .WriteTo.Console(outputTemplate: "[{Level:u3}] {Message:lj}{NewLine}", standardErrorFromLevel: LogEventLevel.Verbose,
+                formatProvider: System.Globalization.CultureInfo.InvariantCulture)
+            .CreateLogger();
+
+        Console.OutputEncoding = System.Text.Encoding.UTF8;
+        var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
+        var cli = new CliContext(configuration);
+
+        var root = new RootCommand("ekis — командная строка ЕКИС.Отчётность");
+        root.Add(DbCommands.Migrate(cli));
+        root.Add(DbCommands.Create(cli));
+        root.Add(SeedCommands.Create(cli));
+
+        try
+        {
+            return await root.Parse(args).InvokeAsync();
+        }
+        finally
+        {
+            await Log.CloseAndFlushAsync();
+        }
+    }
+}

@@ -31,8 +31,9 @@ public static class EkisLogging
         {
             var state = config["EKIS_DATA_DIR"] ?? config["Database:DataDir"] ?? Infrastructure.RepositoryPaths.DefaultStateFolder();
             dir = Path.Combine(Path.GetFullPath(state), "logs");
-            Environment.SetEnvironmentVariable("EKIS_LOG_DIR", dir);
         }
+        // File sink paths in appsettings expand %EKIS_LOG_DIR% from the process environment.
+        Environment.SetEnvironmentVariable("EKIS_LOG_DIR", dir);
         Directory.CreateDirectory(dir);
         return dir;
     }

@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using System.Text;
+using EKIS.Reporting.Infrastructure;
+
+namespace EKIS.Reporting.Tests.Support;
+
+/// <summary>Runs the built web app, worker and CLI as real child processes (same build configuration as the tests).</summary>
+public static class BuiltPrograms
+{
+    public static string RepositoryRoot { get; } =
+        RepositoryPaths.FindRepositoryRoot(AppContext.BaseDirectory) ?? throw new InvalidOperationException("Cannot find EKIS.Reporting.sln above the test folder.");
+
+    // .../bin/<Configuration>/net10.0/
+    private static string Configuration => Path.GetFileName(Path.GetDirectoryName(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)))!;
+
+    public static string Web => Output("src/EKIS.Reporting.Web", "EKIS.Reporting.Web.dll");
+    public static string Worker => Output("jobs/EKIS.Reporting.Jobs", "EKIS.Reporting.Jobs.dll");
+    public static string Cli => Output("src/EKIS.Reporting.Cli", "ekis.dll");
+
+    private static string Output(string project, string dll)
+    {
+        var path = Path.Combine(RepositoryRoot, project, "bin", Configuration, "net10.0", dll);
+        return File.Exists(path) ? path : throw new FileNotFoundException($"Build output not found: {path}");
+    }
+
+    /// <summary>Environment for a child host: never inherits a real EKIS_DB, logs into the run's folder.</summary>
+    public static ProcessStartInfo StartInfo(string dll, IDictionary<string, string?> env, params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+        };
+        psi.ArgumentList.Add(dll);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment.Remove("EKIS_DB");
+        psi.Environment["EKIS_DATA_DIR"] = TestDatabase.StateFolder;
+        psi.Environment["EKIS_LOG_DIR"] = Path.Combine(TestDatabase.StateFolder, "logs");
+        psi.Environment["DOTNET_ENVIRONMENT"] = "Testing";
+        psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
+        foreach (var (k, v) in env) psi.Environment[k] = v;
+        return psi;
+    }
+
+    public sealed record Result(int ExitCode, string Output);
+
+    public static async Task<Result> RunAsync(string dll, IDictionary<string, string?> env, TimeSpan timeout, params string[] args)
+    {
+        using var p = Process.Start(StartInfo(dll, env, args))!;
+        p.StandardInput.Close();
+        var output = new StringBuilder();
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await p.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            p.Kill(entireProcessTree: true);
+            Assert.Fail($"{Path.GetFileName(dll)} {string.Join(' ', args)} did not finish within {timeout.TotalSeconds} s");
+        }
+        output.Append(await stdout).Append(await stderr);
+        return new Result(p.ExitCode, output.ToString());
+    }
+}
