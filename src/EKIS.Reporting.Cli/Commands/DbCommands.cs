@@ -16,7 +16,7 @@ public static class DbCommands
         var start = new Command("start", "Создать (при необходимости) и запустить встроенный сервер");
         start.SetAction((_, ct) => CliContext.RunAsync(async () =>
         {
-            var pg = Embedded(cli);
+            var pg = await EmbeddedAsync(cli, ct);
             var cs = await pg.EnsureRunningAsync(ct);
             Console.Out.WriteLine($"Встроенный PostgreSQL запущен: {DatabaseBootstrap.Describe(cs)} (данные: {pg.DataFolder})");
             return CliContext.Ok;
@@ -25,7 +25,7 @@ public static class DbCommands
         var stop = new Command("stop", "Остановить встроенный сервер");
         stop.SetAction((_, ct) => CliContext.RunAsync(async () =>
         {
-            var pg = Embedded(cli);
+            var pg = await EmbeddedAsync(cli, ct);
             var stopped = await pg.StopAsync(ct);
             Console.Out.WriteLine(stopped ? "Встроенный PostgreSQL остановлен." : "Встроенный PostgreSQL не был запущен.");
             return CliContext.Ok;
@@ -36,7 +36,7 @@ public static class DbCommands
         status.Add(json);
         status.SetAction((parse, ct) => CliContext.RunAsync(async () =>
         {
-            var s = await Embedded(cli).GetStatusAsync(ct);
+            var s = await (await EmbeddedAsync(cli, ct)).GetStatusAsync(ct);
             if (parse.GetValue(json))
                 Console.Out.WriteLine(JsonSerializer.Serialize(new { dataFolder = s.DataFolder, initialized = s.Initialized, running = s.Running, port = s.Port, log = s.LogFile }));
             else
@@ -67,11 +67,12 @@ public static class DbCommands
         return migrate;
     }
 
-    private static EmbeddedPostgres Embedded(CliContext cli)
+    private static async Task<EmbeddedPostgres> EmbeddedAsync(CliContext cli, CancellationToken ct)
     {
         var settings = cli.Database;
         if (!settings.IsEmbedded)
             throw new StartupException("EKIS_DB (or ConnectionStrings:Ekis) is set: the 'db' verbs manage only the embedded database.");
+        settings = await DatabaseBootstrap.ReachableEmbeddedSettingsAsync(settings, cli.Loggers.CreateLogger("EKIS.Reporting.Database"), ct);
         return new EmbeddedPostgres(DatabaseBootstrap.Embedded(settings), cli.Loggers.CreateLogger<EmbeddedPostgres>());
     }
 }

@@ -2,6 +2,7 @@ using EKIS.Reporting.Infrastructure;
 using EKIS.Reporting.Infrastructure.Database;
 using EKIS.Reporting.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace EKIS.Reporting.Tests.Foundation;
@@ -119,6 +120,37 @@ public sealed class EmbeddedPostgresTests
         catch (StartupException ex)
         {
             Prerequisites.IgnoreExceptOnCi(ex.Message);
+        }
+    }
+}
+
+public sealed class EmbeddedFolderFallbackTests
+{
+    [Test]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task As_root_a_default_state_folder_the_server_account_cannot_enter_moves_the_cluster_to_var_tmp()
+    {
+        if (!Environment.IsPrivilegedProcess)
+            Prerequisites.IgnoreExceptOnCi("running as root (the fallback applies only to root)");
+
+        var closed = Directory.CreateTempSubdirectory("ekis-private-").FullName;
+        File.SetUnixFileMode(closed, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        try
+        {
+            var byDefault = new DatabaseSettings(null, Path.Combine(closed, ".data"), null, "postgres", "ekis", true, StateFolderConfigured: false);
+            var moved = await DatabaseBootstrap.ReachableEmbeddedSettingsAsync(byDefault, NullLogger.Instance, CancellationToken.None);
+            Assert.That(moved.StateFolder, Does.StartWith("/var/tmp/ekis-"));
+            Assert.That(await EmbeddedPostgres.CanReachAsync("postgres", moved.EmbeddedDataFolder), Is.True);
+            if (Directory.Exists(moved.StateFolder) && !Directory.EnumerateFileSystemEntries(moved.StateFolder).Any())
+                Directory.Delete(moved.StateFolder);
+
+            var configured = byDefault with { StateFolderConfigured = true };
+            var kept = await DatabaseBootstrap.ReachableEmbeddedSettingsAsync(configured, NullLogger.Instance, CancellationToken.None);
+            Assert.That(kept.StateFolder, Is.EqualTo(configured.StateFolder), "a configured EKIS_DATA_DIR is never moved");
+        }
+        finally
+        {
+            Directory.Delete(closed, true);
         }
     }
 }

@@ -19,6 +19,7 @@ public static class DatabaseBootstrap
         var created = false;
         if (settings.IsEmbedded)
         {
+            settings = await ReachableEmbeddedSettingsAsync(settings, log, ct);
             var pg = new EmbeddedPostgres(Embedded(settings), loggers.CreateLogger<EmbeddedPostgres>());
             var server = await pg.EnsureRunningAsync(ct);
             created = await EnsureDatabaseAsync(server, settings.DatabaseName, ct);
@@ -45,6 +46,26 @@ public static class DatabaseBootstrap
             }
         }
         return new PreparedDatabase(cs, settings.IsEmbedded, created, migrated);
+    }
+
+    /// <summary>
+    /// As root, the embedded server runs under an unprivileged account, which cannot enter a checkout
+    /// in a private folder (a clone under /root or a mktemp folder). When the state folder is the
+    /// default one, the cluster then lives in a folder of its own under /var/tmp, keyed by the
+    /// checkout's path, so the quick start still works; a configured EKIS_DATA_DIR is never moved
+    /// (EmbeddedPostgres then refuses it with a clear message).
+    /// </summary>
+    public static async Task<DatabaseSettings> ReachableEmbeddedSettingsAsync(DatabaseSettings settings, ILogger log, CancellationToken ct)
+    {
+        if (!Environment.IsPrivilegedProcess || settings.StateFolderConfigured) return settings;
+        if (await EmbeddedPostgres.CanReachAsync(settings.ServiceAccount, settings.EmbeddedDataFolder, ct)) return settings;
+
+        var key = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(settings.StateFolder)))[..12].ToLowerInvariant();
+        var fallback = Path.Combine("/var/tmp", $"ekis-{key}");
+        Directory.CreateDirectory(fallback);
+        log.LogWarning("The account {Account} cannot enter {StateFolder}; the embedded database lives in {Fallback} instead (set EKIS_DATA_DIR to choose)",
+            settings.ServiceAccount, settings.StateFolder, fallback);
+        return settings with { StateFolder = fallback, StateFolderConfigured = true };
     }
 
     public static EmbeddedPostgresOptions Embedded(DatabaseSettings settings) => new()

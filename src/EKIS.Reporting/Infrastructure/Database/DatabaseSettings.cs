@@ -12,7 +12,8 @@ public sealed record DatabaseSettings(
     string? PgBinFolder,
     string ServiceAccount,
     string DatabaseName,
-    bool SeedDemoOnCreate)
+    bool SeedDemoOnCreate,
+    bool StateFolderConfigured = false)
 {
     public bool IsEmbedded => ConnectionString is null;
     public string EmbeddedDataFolder => Path.Combine(StateFolder, "postgres");
@@ -20,14 +21,16 @@ public sealed record DatabaseSettings(
     public static DatabaseSettings From(IConfiguration config)
     {
         var cs = FirstNonEmpty(config["EKIS_DB"], config.GetConnectionString("Ekis"));
-        var state = FirstNonEmpty(config["EKIS_DATA_DIR"], config["Database:DataDir"]) ?? RepositoryPaths.DefaultStateFolder();
+        var configured = FirstNonEmpty(config["EKIS_DATA_DIR"], config["Database:DataDir"]);
+        var state = configured ?? RepositoryPaths.DefaultStateFolder();
         return new DatabaseSettings(
             cs,
             Path.GetFullPath(state),
             FirstNonEmpty(config["EKIS_PG_BIN"], config["Database:PgBin"]),
             FirstNonEmpty(config["EKIS_PG_ACCOUNT"], config["Database:ServiceAccount"]) ?? "postgres",
             FirstNonEmpty(config["Database:Name"]) ?? "ekis",
-            config.GetValue("Database:SeedDemoOnCreate", true));
+            config.GetValue("Database:SeedDemoOnCreate", true),
+            configured is not null);
     }
 
     private static string? FirstNonEmpty(params string?[] values) => values.FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));

@@ -120,12 +120,21 @@ public sealed class EmbeddedPostgres(EmbeddedPostgresOptions options, ILogger lo
                 $"This process runs as root, and PostgreSQL refuses to run as root, but the account '{account}' that should run it does not exist. " +
                 "Install the 'postgresql' package (it creates that account), set EKIS_PG_ACCOUNT to another unprivileged account, or point EKIS_DB at an existing server.");
 
-        var probe = await RunRawAsync("runuser", ["-u", account, "--", "test", "-x", DataFolder], null, ct);
-        if (probe.ExitCode != 0)
+        if (!await CanReachAsync(account, DataFolder, ct))
             throw new StartupException(
                 $"The account '{account}' that runs the embedded PostgreSQL server cannot reach the data folder {DataFolder} " +
                 "(a parent folder is not readable or traversable by it). Choose a folder it can reach with EKIS_DATA_DIR " +
                 "(e.g. under /var/tmp), open the parent folders to it, or point EKIS_DB at an existing server.");
+    }
+
+    /// <summary>Whether <paramref name="account"/> can traverse every folder down to <paramref name="folder"/>.</summary>
+    public static async Task<bool> CanReachAsync(string account, string folder, CancellationToken ct = default)
+    {
+        // The folder may not exist yet: what matters is its nearest existing ancestor.
+        var existing = new DirectoryInfo(folder);
+        while (existing is { Exists: false } && existing.Parent is not null) existing = existing.Parent;
+        var probe = await RunRawAsync("runuser", ["-u", account, "--", "test", "-x", existing!.FullName], null, ct);
+        return probe.ExitCode == 0;
     }
 
     private async Task InitializeAsync(PostgresBinaries bins, string? account, CancellationToken ct)
