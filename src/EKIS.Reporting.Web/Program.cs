@@ -11,6 +11,9 @@ var aborted = false;
 try
 {
     var builder = WebApplication.CreateBuilder(args);
+    // Loopback only unless told otherwise (ASPNETCORE_URLS, --urls or "Urls" in configuration).
+    if (string.IsNullOrWhiteSpace(builder.Configuration["urls"]))
+        builder.WebHost.UseUrls("http://127.0.0.1:5080");
     builder.AddEkisLogging("web");
 
     using var bootstrapLoggers = new SerilogLoggerFactory(Log.Logger);

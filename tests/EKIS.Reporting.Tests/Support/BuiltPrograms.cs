@@ -32,7 +32,8 @@ public static class BuiltPrograms
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            // The web app's content root (wwwroot, appsettings) is its project folder in a source checkout.
+            WorkingDirectory = dll == Web ? Path.Combine(RepositoryRoot, "src", "EKIS.Reporting.Web") : Path.GetDirectoryName(dll)!,
         };
         psi.ArgumentList.Add(dll);
         foreach (var a in args) psi.ArgumentList.Add(a);

@@ -25,8 +25,15 @@ public static class TestDatabase
 
     public static NpgsqlDataSource DataSource => _dataSource ?? throw new InvalidOperationException("The test database is not up.");
 
+    /// <summary>
+    /// One throw-away cluster per checkout (worktrees and clones run side by side without stopping
+    /// each other's server), reused by the checkout's next run.
+    /// </summary>
     public static string TestClusterFolder =>
-        Path.Combine(Path.GetTempPath(), $"ekis-tests-{Environment.UserName}", "postgres");
+        Path.Combine(Path.GetTempPath(), $"ekis-tests-{Environment.UserName}", CheckoutKey(), "postgres");
+
+    private static string CheckoutKey() =>
+        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(BuiltPrograms.RepositoryRoot)))[..10].ToLowerInvariant();
 
     internal static async Task StartAsync()
     {

@@ -1,0 +1,28 @@
+using Microsoft.Playwright;
+
+namespace EKIS.Reporting.Tests.Support;
+
+/// <summary>
+/// Headless Debian Chromium driven by Playwright (Playwright cannot download its own browser here).
+/// EKIS_CHROMIUM overrides the path. Without a browser the test fails under CI=true, skips locally.
+/// </summary>
+public static class Browser
+{
+    public static string ExecutablePath =>
+        Environment.GetEnvironmentVariable("EKIS_CHROMIUM") is { Length: > 0 } p ? p : "/usr/bin/chromium";
+
+    public static async Task<(IPlaywright Playwright, IBrowser Browser)> LaunchAsync()
+    {
+        if (!File.Exists(ExecutablePath))
+            Prerequisites.IgnoreExceptOnCi($"Chromium at {ExecutablePath} (apt-get install chromium)");
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ExecutablePath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--disable-quic", "--no-first-run", "--disable-dev-shm-usage"],
+        });
+        return (playwright, browser);
+    }
+}
