@@ -82,7 +82,7 @@ public static class ControlCompiler
                         var o = BindElement(other);
                         if (o.ColumnKeys.SequenceEqual(element.ColumnKeys))
                             mode = SumMode.RowsPerColumn;
-                        else if (o.RowKeys.SequenceEqual(element.RowKeys))
+                        else if (o.RowKeys.SequenceEqual(element.RowKeys) && (o.Section == element.Section || (!o.HasRepeatableRows && !element.HasRepeatableRows)))
                             mode = SumMode.ColumnsPerRow;
                     }
                     return new SumNode(element, mode);
@@ -92,7 +92,9 @@ public static class ControlCompiler
                 case ArithExpr a:
                     return Checked(new ArithNode(a.Op, Bind(a.Left, other, inRule), Bind(a.Right, other, inRule)));
                 case CompareExpr c:
-                    // The SUM axis rule looks at the other side of the comparison.
+                    // The SUM axis rule looks at the other side of the comparison. Rows count as "the
+                    // same" across sections only when they are fixed rows: an M row stands for a
+                    // different set of instances in every section.
                     return Checked(new CompareNode(c.Op,
                         Bind(c.Left, ShapeReference(c.Right), inRule),
                         Bind(c.Right, ShapeReference(c.Left), inRule),

@@ -104,6 +104,8 @@ internal sealed class ElementNode : Node
     }
 
     public bool Previous { get; }
+    public int Section => _section;
+    public bool HasRepeatableRows => _rows.Any(r => _ts.Rows[r].Type == RowType.M);
     public IReadOnlyList<string> RowKeys { get; }
     public IReadOnlyList<string> ColumnKeys { get; }
     public int ColumnCount => _cols.Length;
