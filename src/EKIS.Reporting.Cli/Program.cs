@@ -28,6 +28,8 @@ public static class CliProgram
         root.Add(DbCommands.Migrate(cli));
         root.Add(DbCommands.Create(cli));
         root.Add(SeedCommands.Create(cli));
+        root.Add(TemplateCommands.Create());
+        root.Add(ReportCommands.Create());
 
         try
         {

@@ -1,0 +1,360 @@
+using System.Globalization;
+using EKIS.Reporting.Templates.Controls;
+using EKIS.Reporting.Templates.Model;
+
+namespace EKIS.Reporting.Templates.Checking;
+
+/// <summary>
+/// Checks a report against the exact template version it was made with: report attributes, title
+/// fields, structure and cell formats, then every control. Pure — no I/O, safe to call concurrently.
+/// </summary>
+public static class ReportChecker
+{
+    /// <summary>A report can only be checked by the template version it names.</summary>
+    public static bool MatchesTemplate(Report report, FormTemplate template) =>
+        report.Header.Code == template.Code && report.Header.Version == template.Version;
+
+    public static CheckResult Check(FormTemplate template, Report report, Report? previous = null)
+    {
+        var findings = new List<Finding>();
+        if (!MatchesTemplate(report, template))
+        {
+            findings.Add(new Finding(FindingKind.Template, FindingSeverity.Error, "template-version",
+                $"Отчёт составлен по шаблону {report.Header.Code} версии «{report.Header.Version}», а проверяется шаблоном {template.Code} версии «{template.Version}»."));
+            return CheckResult.From(findings);
+        }
+        var periodNumber = CheckAttributes(template, report, findings);
+        CheckTitle(template, report, findings);
+        CheckStructure(template, report, findings);
+        findings.AddRange(CheckControls(template, report, previous, periodNumber));
+        return CheckResult.From(findings);
+    }
+
+    public static IEnumerable<Finding> CheckControls(FormTemplate template, Report report, Report? previous, int? periodNumber)
+    {
+        var current = ReportData.Build(template, report);
+        var prev = previous is null ? null : ReportData.Build(template, previous);
+        foreach (var control in template.Controls)
+        {
+            foreach (var f in ToFindings(ControlEvaluator.Evaluate(control, current, prev, periodNumber)))
+                yield return f;
+        }
+    }
+
+    public static IEnumerable<Finding> ToFindings(ControlOutcome outcome)
+    {
+        var def = outcome.Control.Definition;
+        if (outcome.Status == ControlStatus.NotChecked)
+        {
+            yield return new Finding(FindingKind.Control, FindingSeverity.NotChecked, def.Id,
+                $"Контроль {def.Id} «{def.Name}» не проверен: {outcome.Reason}");
+            yield break;
+        }
+        var severity = def.Tip == ControlSeverity.Error ? FindingSeverity.Error : FindingSeverity.Warning;
+        foreach (var failure in outcome.Failures)
+        {
+            var cells = string.Join(", ", failure.Cells);
+            var values = failure.Left is { } l
+                ? $"слева {Number(l)} {failure.Operator} справа {Number(failure.Right ?? 0)}, разница {Number(failure.Difference ?? 0)}"
+                : "условие не выполнено";
+            var single = failure.Cells.Count == 1 ? failure.Cells[0] : null;
+            yield return new Finding(FindingKind.Control, severity, def.Id,
+                $"Контроль {def.Id}: {def.Name}; {values}; ячейки: {cells}")
+            {
+                Section = single?.Section,
+                Row = single?.Row,
+                Column = single?.Column,
+                Cells = failure.Cells,
+                Left = failure.Left,
+                Right = failure.Right,
+                Difference = failure.Difference,
+            };
+        }
+    }
+
+    /// <summary>Invariant, without trailing zeros: 52, 12.5, -0.25.</summary>
+    public static string Number(decimal d) => (d / 1.0000000000000000000000000000m).ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The number of the period within the year (&amp;NP). Accepts both <c>0104</c> (periodicity +
+    /// number) and <c>4</c>; null when the text is neither or names another periodicity.
+    /// </summary>
+    public static int? PeriodNumber(string period, int periodicity)
+    {
+        if (period.Length == 0 || !period.All(char.IsAsciiDigit))
+            return null;
+        if (period.Length == 4)
+        {
+            var prefix = int.Parse(period.AsSpan(0, 2), NumberStyles.None, CultureInfo.InvariantCulture);
+            return prefix == periodicity ? int.Parse(period.AsSpan(2, 2), NumberStyles.None, CultureInfo.InvariantCulture) : null;
+        }
+        return period.Length <= 2 ? int.Parse(period, NumberStyles.None, CultureInfo.InvariantCulture) : null;
+    }
+
+    private static int? CheckAttributes(FormTemplate t, Report r, List<Finding> findings)
+    {
+        var h = r.Header;
+        void Error(string code, string message) =>
+            findings.Add(new Finding(FindingKind.Attribute, FindingSeverity.Error, code, message) { Line = r.Line });
+        if (!Codes.Same(h.Form, t.Header.Idf))
+            Error("form", $"Атрибут form=«{h.Form}» не совпадает с idf шаблона «{t.Header.Idf}».");
+        if (h.Shifr != t.Header.Shifr)
+            Error("shifr", $"Атрибут shifr=«{h.Shifr}» не совпадает с шифром шаблона «{t.Header.Shifr}».");
+        if (h.FormatVersion != t.Header.FormatVersion)
+            Error("format-version", $"Атрибут format-version=«{h.FormatVersion}» не совпадает с шаблоном («{t.Header.FormatVersion}»).");
+        if (!int.TryParse(h.Year, NumberStyles.None, CultureInfo.InvariantCulture, out var year) || h.Year.Length != 4 || year < 1990 || year > 2100)
+            Error("year", $"Недопустимый отчётный год year=«{h.Year}» (ожидается четырёхзначный год).");
+
+        var periodicity = t.Header.Periodicity;
+        var number = PeriodNumber(h.Period, periodicity);
+        var allowed = t.Dictionary("s_time");
+        var valid = number is { } n && (allowed is not null
+            ? allowed.Terms.Any(term => PeriodNumber(term.Id, periodicity) == n)
+            : n >= 1 && n <= MaxPeriods(periodicity));
+        if (!valid)
+        {
+            var hint = allowed is not null ? string.Join(", ", allowed.Terms.Select(x => x.Id)) : $"1–{MaxPeriods(periodicity)}";
+            Error("period", $"Недопустимый отчётный период period=«{h.Period}» для формы с периодичностью {periodicity} (допустимы: {hint}).");
+            return null;
+        }
+        return number;
+    }
+
+    private static int MaxPeriods(int periodicity) => periodicity switch { 56 => 53, > 0 => periodicity, _ => 1 };
+
+    private static void CheckTitle(FormTemplate t, Report r, List<Finding> findings)
+    {
+        void Error(string code, string message, int line) =>
+            findings.Add(new Finding(FindingKind.Title, FindingSeverity.Error, code, message) { Line = line });
+        foreach (var field in t.Title)
+        {
+            var items = r.Title.Where(i => string.Equals(i.Name, field.Field, StringComparison.OrdinalIgnoreCase)).ToArray();
+            if (items.Length == 0)
+            {
+                Error("title-missing", $"В титуле нет поля «{field.Field}» ({field.Name}).", r.Line);
+                continue;
+            }
+            if (items.Length > 1)
+                Error("title-duplicate", $"Поле титула «{field.Field}» указано {items.Length} раз(а).", items[1].Line);
+            var value = items[0].Value;
+            if (value.Length == 0)
+            {
+                Error("title-empty", $"Поле титула «{field.Field}» ({field.Name}) не заполнено.", items[0].Line);
+                continue;
+            }
+            if (string.Equals(field.Field, t.Header.Obj, StringComparison.OrdinalIgnoreCase)
+                && string.Equals(t.Header.Obj, "okpo", StringComparison.OrdinalIgnoreCase)
+                && (!value.All(char.IsAsciiDigit) || value.Length is not (8 or 10 or 14)))
+                Error("okpo", $"Код ОКПО «{value}» должен состоять из 8, 10 или 14 цифр.", items[0].Line);
+        }
+        foreach (var item in r.Title)
+        {
+            if (!t.Title.Any(f => string.Equals(f.Field, item.Name, StringComparison.OrdinalIgnoreCase)))
+                Error("title-extra", $"Лишнее поле титула «{item.Name}»: его нет в шаблоне.", item.Line);
+        }
+    }
+
+    private static void CheckStructure(FormTemplate t, Report r, List<Finding> findings)
+    {
+        var seen = new HashSet<int>();
+        foreach (var rs in r.Sections)
+        {
+            var si = t.SectionIndex(rs.Code);
+            if (si < 0)
+            {
+                findings.Add(Format("section-unknown", $"Раздел «{rs.Code}» отсутствует в шаблоне.", rs.Line) with { Section = rs.Code });
+                continue;
+            }
+            if (!seen.Add(si))
+            {
+                findings.Add(Format("section-duplicate", $"Раздел «{rs.Code}» встречается в отчёте повторно.", rs.Line) with { Section = rs.Code });
+                continue;
+            }
+            CheckSection(t, t.Sections[si], rs, findings);
+        }
+        for (var si = 0; si < t.Sections.Count; si++)
+        {
+            if (!seen.Contains(si))
+                findings.Add(Format("section-missing", $"В отчёте нет раздела «{t.Sections[si].Code}» ({t.Sections[si].Name}).", r.Line) with { Section = t.Sections[si].Code });
+        }
+    }
+
+    private static Finding Format(string code, string message, int line) =>
+        new(FindingKind.Format, FindingSeverity.Error, code, message) { Line = line };
+
+    private static void CheckSection(FormTemplate t, TemplateSection ts, ReportSection rs, List<Finding> findings)
+    {
+        var rowKeys = new HashSet<string>(StringComparer.Ordinal);
+        var present = new HashSet<int>();
+        foreach (var row in rs.Rows)
+        {
+            var ri = ts.RowIndex(row.Code);
+            var at = $"Разд.{ts.Code} стр.{row.Code}";
+            if (ri < 0)
+            {
+                findings.Add(Format("row-unknown", $"{at}: такой строки нет в шаблоне.", row.Line) with { Section = ts.Code, Row = row.Code });
+                continue;
+            }
+            var tr = ts.Rows[ri];
+            if (tr.Type == RowType.C)
+            {
+                findings.Add(Format("row-caption", $"{at}: строка-заголовок не заполняется.", row.Line) with { Section = ts.Code, Row = tr.Code });
+                continue;
+            }
+            var key = string.Join("\u001f", tr.Key, Codes.Key(row.S1), Codes.Key(row.S2), Codes.Key(row.S3));
+            if (!rowKeys.Add(key))
+            {
+                findings.Add(Format("row-duplicate", $"{at}{Specifics(row)}: строка повторяется.", row.Line) with { Section = ts.Code, Row = tr.Code });
+                continue;
+            }
+            present.Add(ri);
+            if (tr.Type == RowType.M)
+                CheckSpecifics(t, ts, tr, row, findings);
+            var cols = new HashSet<int>();
+            foreach (var cell in row.Cells)
+            {
+                var ci = ts.ColumnIndex(cell.Column);
+                var cellAt = $"{at}{Specifics(row)} гр.{cell.Column}";
+                if (ci < 0)
+                {
+                    findings.Add(Format("column-unknown", $"{cellAt}: такой графы нет в шаблоне.", cell.Line) with { Section = ts.Code, Row = tr.Code, Column = cell.Column });
+                    continue;
+                }
+                var col = ts.Columns[ci];
+                var cellFinding = Format("", "", cell.Line) with
+                {
+                    Section = ts.Code, Row = tr.Code, Column = col.Code,
+                    Cells = [new CellRef(ts.Code, tr.Code, col.Code, row.S1, row.S2, row.S3)],
+                };
+                if (!cols.Add(ci))
+                {
+                    findings.Add(cellFinding with { Code = "cell-duplicate", Message = $"{cellAt}: графа указана в строке дважды." });
+                    continue;
+                }
+                if (cell.Value.Length == 0)
+                    continue;
+                var spec = ts.CellSpecFor(ri, ci);
+                if (spec.InputType == InputType.NotEntered)
+                {
+                    findings.Add(cellFinding with { Code = "cell-not-entered", Message = $"{cellAt}: ячейка не заполняется, а в ней «{cell.Value}»." });
+                    continue;
+                }
+                if (CheckValue(t, spec, cell.Value) is { } problem)
+                    findings.Add(cellFinding with { Code = problem.Code, Message = $"{cellAt}: {problem.Message}" });
+            }
+            if (tr.Type == RowType.F)
+                CheckMandatory(ts, ri, cols, row.S1, row.Line, findings);
+        }
+        for (var ri = 0; ri < ts.Rows.Count; ri++)
+        {
+            if (ts.Rows[ri].Type == RowType.F && !present.Contains(ri))
+                CheckMandatory(ts, ri, [], null, rs.Line, findings);
+        }
+    }
+
+    private static void CheckMandatory(TemplateSection ts, int ri, HashSet<int> filled, string? s1, int line, List<Finding> findings)
+    {
+        for (var ci = 0; ci < ts.Columns.Count; ci++)
+        {
+            var col = ts.Columns[ci];
+            if (col.Type != ColumnType.Z || filled.Contains(ci) || ts.CellSpecFor(ri, ci).InputType != InputType.Mandatory)
+                continue;
+            var row = ts.Rows[ri];
+            findings.Add(Format("cell-mandatory", $"Разд.{ts.Code} стр.{row.Code} гр.{col.Code}: обязательная ячейка не заполнена.", line) with
+            {
+                Section = ts.Code, Row = row.Code, Column = col.Code, Cells = [new CellRef(ts.Code, row.Code, col.Code, s1)],
+            });
+        }
+    }
+
+    private static void CheckSpecifics(FormTemplate t, TemplateSection ts, TemplateRow tr, ReportRow row, List<Finding> findings)
+    {
+        foreach (var col in ts.Columns.Where(c => c.Type == ColumnType.S))
+        {
+            var fld = col.Fld?.ToLowerInvariant();
+            var value = fld switch { "s1" => row.S1, "s2" => row.S2, "s3" => row.S3, _ => null };
+            var at = $"Разд.{ts.Code} стр.{tr.Code}{Specifics(row)}";
+            if (fld is not ("s1" or "s2" or "s3"))
+                continue;
+            if (string.IsNullOrEmpty(value))
+            {
+                findings.Add(Format("specific-missing", $"{at}: не указана специфика {fld} (гр.{col.Code} «{col.Name}»).", row.Line) with { Section = ts.Code, Row = tr.Code, Column = col.Code });
+                continue;
+            }
+            var spec = tr.CellOverrides.TryGetValue(col.Key, out var o) ? o : col.DefaultCell;
+            if (spec.VldType is 1 or 4 && t.Dictionary(spec.Dic) is { } dic && !dic.Contains(value))
+                findings.Add(Format("specific-dictionary", $"{at}: значение специфики {fld}=«{value}» отсутствует в справочнике «{dic.Name}» ({dic.Id}).", row.Line) with { Section = ts.Code, Row = tr.Code, Column = col.Code });
+        }
+    }
+
+    private static string Specifics(ReportRow row)
+    {
+        var s = string.Join(", ", new[] { row.S1, row.S2, row.S3 }.Where(x => x is not null));
+        return s.Length > 0 ? $" [{s}]" : "";
+    }
+
+    private sealed record Problem(string Code, string Message);
+
+    private static Problem? CheckValue(FormTemplate t, CellSpec spec, string value)
+    {
+        switch (spec.Format)
+        {
+            case CellFormat.Number(var p, var s):
+            {
+                if (!IsPlainNumber(value, out var intDigits, out var fracDigits))
+                    return new("cell-number", $"«{value}» — не число (ожидается формат {spec.FormatText}, дробная часть через точку).");
+                if (intDigits > p || fracDigits > s)
+                    return new("cell-number", $"число «{value}» не соответствует формату {spec.FormatText} (не более {p} цифр в целой части и {s} в дробной).");
+                break;
+            }
+            case CellFormat.Text(var n) when value.Length > n:
+                return new("cell-length", $"текст длиной {value.Length} символов, а допускается не более {n}.");
+        }
+        switch (spec.VldType)
+        {
+            case 1 when t.Dictionary(spec.Dic) is { } dic && !dic.Contains(value):
+                return new("cell-dictionary", $"значение «{value}» отсутствует в справочнике «{dic.Name}» ({dic.Id}).");
+            case 2 when spec.Vld is { } range && ParseRange(range) is var (min, max):
+                if (!ReportData.TryNumber(value, out var v) || v < min || v > max)
+                    return new("cell-range", $"значение «{value}» вне допустимого диапазона {range}.");
+                break;
+            case 3 when spec.Vld is { } list:
+                if (!list.Split(',').Any(x => Codes.Same(x, value)))
+                    return new("cell-list", $"значение «{value}» не входит в список допустимых: {list}.");
+                break;
+        }
+        return null;
+    }
+
+    /// <summary><c>min-max</c>; a leading minus belongs to the number (<c>-5-5</c>).</summary>
+    public static (decimal Min, decimal Max)? ParseRange(string range)
+    {
+        var dash = range.IndexOf('-', 1);
+        if (dash < 0)
+            return null;
+        return ReportData.TryNumber(range[..dash].Trim(), out var min) && ReportData.TryNumber(range[(dash + 1)..].Trim(), out var max)
+            ? (min, max)
+            : null;
+    }
+
+    private static bool IsPlainNumber(string value, out int intDigits, out int fracDigits)
+    {
+        intDigits = fracDigits = 0;
+        var span = value.AsSpan();
+        if (span.Length > 0 && span[0] == '-')
+            span = span[1..];
+        var dot = span.IndexOf('.');
+        var intPart = dot < 0 ? span : span[..dot];
+        var fracPart = dot < 0 ? [] : span[(dot + 1)..];
+        if (intPart.Length == 0 || (dot >= 0 && fracPart.Length == 0))
+            return false;
+        foreach (var c in intPart)
+            if (!char.IsAsciiDigit(c)) return false;
+        foreach (var c in fracPart)
+            if (!char.IsAsciiDigit(c)) return false;
+        var significant = intPart.TrimStart('0');
+        intDigits = Math.Max(significant.Length, 1);
+        fracDigits = fracPart.Length;
+        return true;
+    }
+}
