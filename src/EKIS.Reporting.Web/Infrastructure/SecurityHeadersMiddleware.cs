@@ -12,8 +12,10 @@ public sealed class SecurityHeadersMiddleware(RequestDelegate next)
             h["X-Frame-Options"] = "DENY";
             h["Referrer-Policy"] = "same-origin";
             h["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
-            h["Content-Security-Policy"] =
-                "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'";
+            // The Hangfire dashboard (administrators only) relies on inline scripts and styles.
+            h["Content-Security-Policy"] = context.Request.Path.StartsWithSegments("/admin/jobs")
+                ? "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'self'"
+                : "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'";
             return Task.CompletedTask;
         });
         return next(context);

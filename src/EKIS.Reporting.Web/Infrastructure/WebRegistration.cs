@@ -8,6 +8,8 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Localization;
+using EKIS.Reporting.Web.Infrastructure.Auth;
+using Hangfire;
 using Serilog;
 
 namespace EKIS.Reporting.Web.Infrastructure;
@@ -48,6 +50,7 @@ public static class WebRegistration
             o.SupportedUICultures = [Russian];
         });
         services.AddProblemDetails();
+        builder.AddEkisAuth();
         return builder;
     }
 
@@ -67,10 +70,19 @@ public static class WebRegistration
         app.UseRequestLocalization();
         app.UseStaticFiles();
         app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseMiddleware<RequireChosenRoleMiddleware>();
         app.UseAntiforgery();
 
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteHealthJson });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(HealthRegistration.ReadyTag), ResponseWriter = WriteHealthJson });
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteHealthJson }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(HealthRegistration.ReadyTag), ResponseWriter = WriteHealthJson }).AllowAnonymous();
+        app.MapHangfireDashboard("/admin/jobs", new Hangfire.DashboardOptions
+        {
+            Authorization = [new AdminDashboardAuthorization()],
+            DashboardTitle = "ЕКИС.Отчётность — фоновые задания",
+            AppPath = "/",
+        }).RequireAuthorization(Policies.Admin);
         app.MapRazorPages();
         return app;
     }

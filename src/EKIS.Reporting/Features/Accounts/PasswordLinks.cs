@@ -31,8 +31,7 @@ public sealed class PasswordLinks(NpgsqlDataSource db, IMailSender mail, MailOpt
             INSERT INTO ekis.password_token (token_hash, user_id, purpose, expires_at) VALUES (@hash, @userId, @purpose, now() + @lifetime)
             RETURNING expires_at
             """, new { hash = Hash(token), userId, purpose, lifetime }, tx, cancellationToken: ct));
-        var page = purpose == "invite" ? "AcceptInvitation" : "ResetPassword";
-        return new Issued(token, $"{mailOptions.PublicUrl}/Account/{page}?token={token}", expires, null);
+        return new Issued(token, $"{mailOptions.PublicUrl}/Account/SetPassword?token={token}", expires, null);
     }
 
     /// <summary>Sends a reset link if the login or e-mail names an active account with an e-mail; the answer is the same either way.</summary>

@@ -1,0 +1,75 @@
+using EKIS.Reporting.Features.Access;
+using EKIS.Reporting.Infrastructure.Mail;
+using EKIS.Reporting.Infrastructure.Database;
+using Hangfire.Dashboard;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
+
+namespace EKIS.Reporting.Web.Infrastructure.Auth;
+
+public static class AuthRegistration
+{
+    public static IHostApplicationBuilder AddEkisAuth(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddCookie(o =>
+            {
+                o.Cookie.Name = "ekis.auth";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Lax;
+                // Secure whenever the request is HTTPS (production sits behind TLS); plain HTTP on loopback for the demo.
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.LoginPath = "/Account/Login";
+                o.LogoutPath = "/Account/Logout";
+                o.AccessDeniedPath = "/Account/AccessDenied";
+                o.ExpireTimeSpan = TimeSpan.FromMinutes(30);
+                o.SlidingExpiration = true;
+                o.Events.OnValidatePrincipal = SessionValidation.ValidateAsync;
+            });
+        services.AddAuthorization(o =>
+        {
+            // Every page and endpoint requires a signed-in person unless it says [AllowAnonymous].
+            o.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
+            o.AddPolicy(Policies.RoleChosen, p => p.RequireAuthenticatedUser().RequireClaim(EkisClaims.AssignmentId));
+            o.AddPolicy(Policies.Admin, p => p.RequireClaim(EkisClaims.Role, Roles.Admin));
+            o.AddPolicy(Policies.ManageUsers, p => p.RequireClaim(EkisClaims.Role, Roles.Admin, Roles.RegionalAnalyst));
+            o.AddPolicy(Policies.Director, p => p.RequireClaim(EkisClaims.Role, Roles.Director));
+        });
+        services.AddScoped<CurrentScope>();
+
+        var settings = DatabaseSettings.From(builder.Configuration);
+        services.AddSingleton(MailOptions.Load(builder.Configuration, settings.StateFolder));
+        services.AddSingleton<IMailSender, Mailer>();
+        return builder;
+    }
+}
+
+/// <summary>The Hangfire dashboard: administrators only (checked against the validated scope).</summary>
+public sealed class AdminDashboardAuthorization : IDashboardAuthorizationFilter
+{
+    public bool Authorize(DashboardContext context)
+    {
+        var http = context.GetHttpContext();
+        return http.Items[CurrentScope.ItemKey] is AccessScope { IsAdmin: true };
+    }
+}
+
+/// <summary>A signed-in person who has not chosen among several roles goes to the role picker first.</summary>
+public sealed class RequireChosenRoleMiddleware(RequestDelegate next)
+{
+    public Task InvokeAsync(HttpContext context)
+    {
+        var user = context.User;
+        if (user.Identity?.IsAuthenticated == true
+            && user.FindFirst(EkisClaims.AssignmentId) is null
+            && !context.Request.Path.StartsWithSegments("/Account")
+            && !context.Request.Path.StartsWithSegments("/health")
+            && !context.Request.Path.StartsWithSegments("/Error"))
+        {
+            context.Response.Redirect("/Account/ChooseRole");
+            return Task.CompletedTask;
+        }
+        return next(context);
+    }
+}

@@ -1,0 +1,67 @@
+using EKIS.Reporting.Features.Accounts;
+using EKIS.Reporting.Web.Infrastructure.Auth;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace EKIS.Reporting.Web.Pages.Account;
+
+[AllowAnonymous]
+public sealed class LoginModel(SignIn signIn, Sessions sessions) : PageModel
+{
+    public string? Login { get; private set; }
+    public bool RememberMe { get; private set; }
+    public string? Error { get; private set; }
+    public string? Notice { get; private set; }
+    public string? ReturnUrl { get; private set; }
+
+    public void OnGet(string? returnUrl, string? done)
+    {
+        ReturnUrl = SafeReturnUrl(returnUrl);
+        Notice = done switch
+        {
+            "password" => "Пароль установлен. Войдите с новым паролем.",
+            "signout" => "Вы вышли из личного кабинета.",
+            _ => null,
+        };
+    }
+
+    public async Task<IActionResult> OnPostAsync(string? login, string? password, bool rememberMe, string? returnUrl, CancellationToken ct)
+    {
+        Login = login;
+        RememberMe = rememberMe;
+        ReturnUrl = SafeReturnUrl(returnUrl);
+        var result = await signIn.AttemptAsync(login, password, HttpContext.Connection.RemoteIpAddress?.ToString(), ct);
+        if (!result.Succeeded)
+        {
+            Error = result.Error;
+            Response.StatusCode = StatusCodes.Status200OK;
+            return Page();
+        }
+
+        var assignments = await sessions.ActiveAssignmentsAsync(result.UserId!.Value, ct);
+        if (assignments.Count == 0)
+        {
+            Error = "У вашей учётной записи нет действующих ролей. Обратитесь к администратору.";
+            return Page();
+        }
+        var principal = EkisClaims.Principal(result.UserId.Value, result.Login!, result.FullName!, result.SecurityStamp!.Value,
+            assignments.Count == 1 ? assignments[0] : null);
+        await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal, new AuthenticationProperties
+        {
+            IsPersistent = rememberMe,
+            ExpiresUtc = rememberMe ? DateTimeOffset.UtcNow.AddDays(14) : null,
+            AllowRefresh = true,
+        });
+        if (assignments.Count > 1)
+            return RedirectToPage("/Account/ChooseRole", new { returnUrl = ReturnUrl });
+        return LocalRedirect(ReturnUrl ?? "/");
+    }
+
+    /// <summary>Only local paths: an open redirect to another site is never followed.</summary>
+    internal static string? SafeReturnUrl(string? url) =>
+        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal)
+            ? url : null;
+}
