@@ -27,6 +27,7 @@ public static class CliProgram
         root.Add(DbCommands.Migrate(cli));
         root.Add(DbCommands.Create(cli));
         root.Add(SeedCommands.Create(cli));
+        root.Add(RegistryCommands.Create(cli));
 
         try
         {

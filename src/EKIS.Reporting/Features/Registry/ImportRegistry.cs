@@ -22,9 +22,16 @@ public sealed class ImportRegistry(NpgsqlDataSource db)
         await using var conn = await db.OpenConnectionAsync(ct);
         var snapshot = await RegistrySnapshot.LoadAsync(conn, null, ct);
         var plan = RegistryPlanner.Build(content.Rows, snapshot);
-        var problems = content.Problems.Concat(plan.Problems).OrderBy(p => p.Row ?? 0).ToList();
+        var problems = Merge(content.Problems, plan.Problems);
         return new Result(null, problems, content.Rows.Count,
             plan.Units.Count(u => u.IsNew), plan.Units.Count(u => !u.IsNew), 0, false);
+    }
+
+    /// <summary>One message per cell: a cell the file reader refused (a formula) is not reported again by the checks.</summary>
+    private static List<RegistryProblem> Merge(IReadOnlyList<RegistryProblem> fromFile, IReadOnlyList<RegistryProblem> fromPlan)
+    {
+        var cells = fromFile.Select(p => (p.Row, p.Column)).ToHashSet();
+        return fromFile.Concat(fromPlan.Where(p => !cells.Contains((p.Row, p.Column)))).OrderBy(p => p.Row ?? 0).ToList();
     }
 
     public async Task<Result> ApplyAsync(byte[] file, string fileName, Actor actor, CancellationToken ct = default)
@@ -38,7 +45,7 @@ public sealed class ImportRegistry(NpgsqlDataSource db)
             await lockCmd.ExecuteNonQueryAsync(ct);
         var snapshot = await RegistrySnapshot.LoadAsync(tx.Connection, tx.Transaction, ct);
         var plan = RegistryPlanner.Build(content.Rows, snapshot);
-        var problems = content.Problems.Concat(plan.Problems).OrderBy(p => p.Row ?? 0).ToList();
+        var problems = Merge(content.Problems, plan.Problems);
         if (problems.Count > 0)
             return new Result(null, problems, content.Rows.Count, 0, 0, 0, false);
 

@@ -40,7 +40,12 @@ internal static partial class RegistryPlanner
         foreach (var row in rows)
         {
             var rowProblems = new List<RegistryProblem>();
-            void Problem(string column, string message) => rowProblems.Add(new RegistryProblem(row.RowNumber, column, message));
+            var refused = new HashSet<string>(StringComparer.Ordinal);
+            // One message per cell: a refused value is not reported again as, say, a missing one.
+            void Problem(string column, string message)
+            {
+                if (!refused.Contains(column)) rowProblems.Add(new RegistryProblem(row.RowNumber, column, message));
+            }
 
             var code = row.Values.GetValueOrDefault(C.EkisCode)?.Trim() ?? "";
             if (code.Length == 0)
@@ -75,7 +80,12 @@ internal static partial class RegistryPlanner
             foreach (var (column, raw) in row.Values)
             {
                 var value = raw.Trim();
-                if (HostileProblem(value) is { } hostile) { Problem(column, hostile); continue; }
+                if (HostileProblem(value) is { } hostile)
+                {
+                    Problem(column, hostile);
+                    refused.Add(column);
+                    continue;
+                }
                 fields[column] = value.Length == 0 ? null : value;
             }
             fields[C.EkisCode] = code;
