@@ -30,6 +30,7 @@ public static class CliProgram
         root.Add(SeedCommands.Create(cli));
         root.Add(TemplateCommands.Create());
         root.Add(ReportCommands.Create());
+        root.Add(RegistryCommands.Create(cli));
 
         try
         {

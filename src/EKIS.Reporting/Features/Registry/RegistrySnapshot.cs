@@ -1,0 +1,57 @@
+using Dapper;
+using Npgsql;
+
+namespace EKIS.Reporting.Features.Registry;
+
+/// <summary>A problem found in registry input: the spreadsheet row (header = 1), the canonical column, a Russian message.</summary>
+public sealed record RegistryProblem(int? Row, string? Column, string Message);
+
+/// <summary>One input row: values by canonical column; a column absent from the input is absent here.</summary>
+public sealed record RegistryRow(int RowNumber, IReadOnlyDictionary<string, string> Values);
+
+/// <summary>The registry as it is now, in canonical text form (what an import plans against, what an export writes).</summary>
+internal sealed class RegistrySnapshot
+{
+    internal sealed record Unit(long Id, string Level, Dictionary<string, string?> Fields, string? MunicipalityName);
+
+    private RegistrySnapshot(List<Unit> units, HashSet<string> groupCodes)
+    {
+        Units = units;
+        ByCode = units.ToDictionary(u => u.Fields[RegistryColumns.EkisCode]!, StringComparer.Ordinal);
+        GroupCodes = groupCodes;
+        Municipalities = units.Where(u => u.Level == "municipality").ToList();
+        ParentsWithChildren = units
+            .Where(u => u.Level == "branch" && u.Fields[RegistryColumns.ParentEkisCode] is not null)
+            .Select(u => u.Fields[RegistryColumns.ParentEkisCode]!)
+            .ToHashSet(StringComparer.Ordinal);
+    }
+
+    public IReadOnlyList<Unit> Units { get; }
+    public IReadOnlyDictionary<string, Unit> ByCode { get; }
+    public IReadOnlyList<Unit> Municipalities { get; }
+    public IReadOnlySet<string> GroupCodes { get; }
+    public IReadOnlySet<string> ParentsWithChildren { get; }
+
+    public static async Task<RegistrySnapshot> LoadAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, CancellationToken ct)
+    {
+        var units = new List<Unit>();
+        await using (var cmd = new NpgsqlCommand(RegistrySql.Get("RegistrySnapshot.sql"), conn, tx))
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                var fields = new Dictionary<string, string?>(StringComparer.Ordinal);
+                foreach (var c in RegistryColumns.All)
+                {
+                    var ordinal = reader.GetOrdinal(c.Name);
+                    fields[c.Name] = reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+                }
+                var nameOrdinal = reader.GetOrdinal("municipality_name");
+                units.Add(new Unit(reader.GetInt64(0), reader.GetString(1), fields,
+                    reader.IsDBNull(nameOrdinal) ? null : reader.GetString(nameOrdinal)));
+            }
+        }
+        var groups = await conn.QueryAsync<string>(new CommandDefinition("SELECT code FROM ekis.org_group", transaction: tx, cancellationToken: ct));
+        return new RegistrySnapshot(units, groups.ToHashSet(StringComparer.OrdinalIgnoreCase));
+    }
+}

@@ -1,0 +1,107 @@
+using Dapper;
+using EKIS.Reporting.Infrastructure.Actors;
+using EKIS.Reporting.Infrastructure.Database;
+using Npgsql;
+
+namespace EKIS.Reporting.Features.Registry;
+
+/// <summary>
+/// Moves, closes and merges organisations. Nothing is deleted: the unit keeps its id, so its past
+/// reports stay attached to it, and every change is in its history from the given date on.
+/// </summary>
+public sealed class ReorganiseOrganisation(NpgsqlDataSource db)
+{
+    public sealed record Result(string? Problem)
+    {
+        public bool Done => Problem is null;
+        public static readonly Result Ok = new((string?)null);
+    }
+
+    private sealed record Unit(long Id, string Level, string Name, string Status, long? ParentId);
+
+    /// <summary>Moves an organisation (with its branches) to another municipality from <paramref name="on"/>.</summary>
+    public async Task<Result> MoveAsync(string ekisCode, string municipalityCode, DateOnly on, Actor actor, CancellationToken ct = default)
+    {
+        await using var tx = await db.BeginAsAsync(actor, ct);
+        var unit = await FindAsync(tx, ekisCode, ct);
+        var target = await FindAsync(tx, municipalityCode, ct);
+        if (unit is null) return new Result($"Организация с кодом ЕКИС «{ekisCode}» не найдена.");
+        if (unit.Level != "organisation") return new Result($"«{ekisCode}» — не организация: переносить в другое муниципальное образование можно только организацию (вместе с филиалами).");
+        if (target is null || target.Level != "municipality") return new Result($"Муниципальное образование с кодом ЕКИС «{municipalityCode}» не найдено.");
+        if (unit.ParentId == target.Id) return new Result($"Организация уже относится к «{target.Name}».");
+        await RegistryChanges.SetEffectiveOnAsync(tx, on, ct);
+        await RegistryChanges.SetReasonAsync(tx, "move", ct);
+        await tx.Connection.ExecuteAsync(new CommandDefinition("UPDATE ekis.org_unit SET parent_id = @parent WHERE id = @id",
+            new { parent = target.Id, id = unit.Id }, tx.Transaction, cancellationToken: ct));
+        await AuditAsync(tx, "registry.move", unit.Id, new { to = municipalityCode, on = on.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) }, ct);
+        await tx.CommitAsync(ct);
+        return Result.Ok;
+    }
+
+    /// <summary>Closes an organisation and its open branches on <paramref name="on"/>.</summary>
+    public async Task<Result> CloseAsync(string ekisCode, DateOnly on, Actor actor, CancellationToken ct = default)
+    {
+        await using var tx = await db.BeginAsAsync(actor, ct);
+        var unit = await FindAsync(tx, ekisCode, ct);
+        if (unit is null || unit.Level is not ("organisation" or "branch")) return new Result($"Организация с кодом ЕКИС «{ekisCode}» не найдена.");
+        if (unit.Status == "closed") return new Result($"«{ekisCode}» уже закрыта.");
+        var problem = await CloseUnitAsync(tx, unit, on, mergedInto: null, ct);
+        if (problem is not null) return new Result(problem);
+        await AuditAsync(tx, "registry.close", unit.Id, new { on = Iso(on) }, ct);
+        await tx.CommitAsync(ct);
+        return Result.Ok;
+    }
+
+    /// <summary>
+    /// Merges <paramref name="absorbedCode"/> into <paramref name="survivorCode"/> on <paramref name="on"/>:
+    /// the absorbed organisation is closed with a link to the survivor, its open branches pass to the survivor.
+    /// </summary>
+    public async Task<Result> MergeAsync(string absorbedCode, string survivorCode, DateOnly on, Actor actor, CancellationToken ct = default)
+    {
+        await using var tx = await db.BeginAsAsync(actor, ct);
+        var absorbed = await FindAsync(tx, absorbedCode, ct);
+        var survivor = await FindAsync(tx, survivorCode, ct);
+        if (absorbed is null || absorbed.Level != "organisation") return new Result($"Присоединяемая организация «{absorbedCode}» не найдена.");
+        if (survivor is null || survivor.Level != "organisation") return new Result($"Организация «{survivorCode}», к которой присоединяют, не найдена.");
+        if (absorbed.Id == survivor.Id) return new Result("Организацию нельзя присоединить к ней самой.");
+        if (absorbed.Status == "closed") return new Result($"«{absorbedCode}» уже закрыта.");
+        if (survivor.Status == "closed") return new Result($"«{survivorCode}» закрыта: присоединять можно только к действующей организации.");
+        await RegistryChanges.SetEffectiveOnAsync(tx, on, ct);
+        await RegistryChanges.SetReasonAsync(tx, "merge", ct);
+        await tx.Connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE ekis.org_unit SET parent_id = @survivor WHERE parent_id = @absorbed AND level = 'branch' AND status <> 'closed'
+            """, new { survivor = survivor.Id, absorbed = absorbed.Id }, tx.Transaction, cancellationToken: ct));
+        var problem = await CloseUnitAsync(tx, absorbed, on, survivor.Id, ct);
+        if (problem is not null) return new Result(problem);
+        await AuditAsync(tx, "registry.merge", absorbed.Id, new { into = survivorCode, on = Iso(on) }, ct);
+        await tx.CommitAsync(ct);
+        return Result.Ok;
+    }
+
+    private static async Task<string?> CloseUnitAsync(ActorTransaction tx, Unit unit, DateOnly on, long? mergedInto, CancellationToken ct)
+    {
+        await RegistryChanges.SetEffectiveOnAsync(tx, on, ct);
+        await RegistryChanges.SetReasonAsync(tx, mergedInto is null ? "close" : "merge", ct);
+        var opened = await tx.Connection.ExecuteScalarAsync<DateTime?>(new CommandDefinition(
+            "SELECT opened_on::timestamp FROM ekis.org_unit WHERE id = @id", new { id = unit.Id }, tx.Transaction, cancellationToken: ct));
+        if (opened is { } o && DateOnly.FromDateTime(o) > on) return "Дата закрытия раньше даты открытия.";
+        await tx.Connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE ekis.org_unit SET status = 'closed', closed_on = @on::date, merged_into_id = @mergedInto
+            WHERE (id = @id OR (parent_id = @id AND level = 'branch')) AND status <> 'closed'
+            """, new { id = unit.Id, on = Iso(on), mergedInto }, tx.Transaction, cancellationToken: ct));
+        return null;
+    }
+
+    private static Task<Unit?> FindAsync(ActorTransaction tx, string code, CancellationToken ct) =>
+        tx.Connection.QuerySingleOrDefaultAsync<Unit>(new CommandDefinition(
+            "SELECT id, level, name, status, parent_id AS ParentId FROM ekis.org_unit WHERE ekis_code = @code FOR UPDATE",
+            new { code }, tx.Transaction, cancellationToken: ct));
+
+    private static Task AuditAsync(ActorTransaction tx, string action, long id, object details, CancellationToken ct) =>
+        tx.Connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO ekis.audit_event (action, entity, entity_id, details) VALUES (@action, 'org_unit', @id, @details::jsonb)",
+            new { action, id = id.ToString(System.Globalization.CultureInfo.InvariantCulture), details = System.Text.Json.JsonSerializer.Serialize(details) },
+            tx.Transaction, cancellationToken: ct));
+
+    private static string Iso(DateOnly d) => RegistryColumns.FormatDate(d);
+}
