@@ -1,9 +1,10 @@
 using Dapper;
+using EKIS.Reporting.Features.Access;
 using Npgsql;
 
 namespace EKIS.Reporting.Features.Registry;
 
-/// <summary>The region's municipalities with the number of respondents in each (the start page).</summary>
+/// <summary>The municipalities within a role's scope with the number of respondents in each (the start page).</summary>
 public sealed class RegionOverview(NpgsqlDataSource db)
 {
     public sealed record Municipality(long Id, string EkisCode, string Name, int Organisations, int Branches);
@@ -13,7 +14,7 @@ public sealed class RegionOverview(NpgsqlDataSource db)
         public int TotalRespondents => Municipalities.Sum(m => m.Organisations + m.Branches);
     }
 
-    public async Task<Result> GetAsync(CancellationToken ct = default)
+    public async Task<Result> GetAsync(AccessScope scope, CancellationToken ct = default)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         var region = await conn.QueryFirstOrDefaultAsync<string>(new CommandDefinition(
@@ -21,14 +22,14 @@ public sealed class RegionOverview(NpgsqlDataSource db)
         var rows = await conn.QueryAsync<Municipality>(new CommandDefinition("""
             SELECT m.id, m.ekis_code AS EkisCode, m.name,
                    count(DISTINCT o.id)::int AS Organisations,
-                   count(b.id)::int AS Branches
+                   count(DISTINCT b.id)::int AS Branches
             FROM ekis.org_unit m
-            LEFT JOIN ekis.org_unit o ON o.parent_id = m.id AND o.level = 'organisation'
-            LEFT JOIN ekis.org_unit b ON b.parent_id = o.id AND b.level = 'branch'
-            WHERE m.level = 'municipality'
+            LEFT JOIN ekis.org_unit o ON o.parent_id = m.id AND o.level = 'organisation' AND o.status <> 'closed'
+            LEFT JOIN ekis.org_unit b ON b.parent_id = o.id AND b.level = 'branch' AND b.status <> 'closed'
+            WHERE m.level = 'municipality' AND m.id IN (SELECT id FROM ekis.units_in_scope(@role, @unit))
             GROUP BY m.id, m.ekis_code, m.name
             ORDER BY m.name
-            """, cancellationToken: ct));
+            """, new { role = scope.Role, unit = scope.OrgUnitId }, cancellationToken: ct));
         return new Result(region, rows.ToList());
     }
 }

@@ -18,7 +18,11 @@ public sealed class ScopedUnits(NpgsqlDataSource db)
     }
 
     public sealed record Card(long Id, string Level, string EkisCode, string Name, string? ShortName, long? ParentId, string? ParentName,
-        DateTime CreatedAt, string CreatedBy, DateTime UpdatedAt, string UpdatedBy, IReadOnlyList<Row> Children);
+        DateTime CreatedAt, string CreatedBy, DateTime UpdatedAt, string UpdatedBy, IReadOnlyList<Row> Children)
+    {
+        /// <summary>The registry card's fields, label → value, in the order a person reads them (empty ones left out).</summary>
+        public IReadOnlyList<KeyValuePair<string, string>> Fields { get; init; } = [];
+    }
 
     private sealed record Head(long Id, string Level, string EkisCode, string Name, string? ShortName, long? ParentId, string? ParentName,
         DateTime CreatedAt, string CreatedBy, DateTime UpdatedAt, string UpdatedBy);
@@ -75,6 +79,36 @@ public sealed class ScopedUnits(NpgsqlDataSource db)
             FROM ekis.org_unit c JOIN ekis.units_in_scope(@role, @unit) s ON s.id = c.id
             WHERE c.parent_id = @id ORDER BY c.name
             """, args, cancellationToken: ct));
-        return new Card(h.Id, h.Level, h.EkisCode, h.Name, h.ShortName, h.ParentId, h.ParentName, h.CreatedAt, h.CreatedBy, h.UpdatedAt, h.UpdatedBy, children.ToList());
+        var f = await conn.QuerySingleAsync<CardFields>(new CommandDefinition("""
+            SELECT kind, legal_status AS LegalStatus, status, inn, kpp, ogrn, okpo, oktmo, okfs, okopf, address, actual_address AS ActualAddress,
+                   urban, director, phone, email, website, opened_on AS OpenedOn, closed_on AS ClosedOn
+            FROM ekis.org_unit WHERE id = @id
+            """, new { id }, cancellationToken: ct));
+        return new Card(h.Id, h.Level, h.EkisCode, h.Name, h.ShortName, h.ParentId, h.ParentName, h.CreatedAt, h.CreatedBy, h.UpdatedAt, h.UpdatedBy, children.ToList())
+        {
+            Fields = f.Describe(),
+        };
+    }
+
+    private sealed record CardFields(string? Kind, string? LegalStatus, string Status, string? Inn, string? Kpp, string? Ogrn, string? Okpo, string? Oktmo,
+        string? Okfs, string? Okopf, string? Address, string? ActualAddress, bool? Urban, string? Director, string? Phone, string? Email, string? Website,
+        DateTime? OpenedOn, DateTime? ClosedOn)
+    {
+        public IReadOnlyList<KeyValuePair<string, string>> Describe()
+        {
+            var ru = System.Globalization.CultureInfo.GetCultureInfo("ru-RU");
+            var all = new (string Label, string? Value)[]
+            {
+                ("Статус", Status switch { "active" => "действует", "reorganising" => "в процессе реорганизации", "closed" => "закрыта", _ => Status }),
+                ("Вид", Kind switch { "preschool" => "дошкольная", "general" => "общеобразовательная", "additional" => "дополнительного образования", "vocational" => "профессиональная", "other" => "иная", _ => Kind }),
+                ("Правовой статус", LegalStatus switch { "legal_entity" => "юридическое лицо", "branch" => "филиал", "structural_unit" => "структурное подразделение", _ => LegalStatus }),
+                ("Руководитель", Director), ("ИНН", Inn), ("КПП", Kpp), ("ОГРН", Ogrn), ("ОКПО", Okpo), ("ОКТМО", Oktmo), ("ОКФС", Okfs), ("ОКОПФ", Okopf),
+                ("Юридический адрес", Address), ("Фактический адрес", ActualAddress),
+                ("Местность", Urban switch { true => "городская", false => "сельская", null => null }),
+                ("Телефон", Phone), ("Электронная почта", Email), ("Сайт", Website),
+                ("Дата открытия", OpenedOn?.ToString("d", ru)), ("Дата закрытия", ClosedOn?.ToString("d", ru)),
+            };
+            return all.Where(x => !string.IsNullOrWhiteSpace(x.Value)).Select(x => new KeyValuePair<string, string>(x.Label, x.Value!)).ToList();
+        }
     }
 }
