@@ -31,6 +31,7 @@ public static class CliProgram
         root.Add(TemplateCommands.Create());
         root.Add(ReportCommands.Create());
         root.Add(RegistryCommands.Create(cli));
+        root.Add(UserCommands.Create(cli));
 
         try
         {

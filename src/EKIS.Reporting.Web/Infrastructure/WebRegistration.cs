@@ -97,7 +97,25 @@ public static class WebRegistration
                 Log.Information("EKIS.Reporting is ready at {Url}", address);
             Log.Information("Database: {Database} ({Kind}); job server in this process: {RunsJobs}",
                 DatabaseBootstrap.Describe(database.ConnectionString), database.Embedded ? "embedded" : "external", jobs.RunInWeb);
+            if (database.Embedded)
+                _ = AnnounceDemoAccountsAsync(app.Services);
         });
+    }
+
+    private static async Task AnnounceDemoAccountsAsync(IServiceProvider services)
+    {
+        try
+        {
+            await using var scope = services.CreateAsyncScope();
+            var accounts = await scope.ServiceProvider.GetRequiredService<EKIS.Reporting.Features.Demo.DemoAccounts>().ListAsync();
+            foreach (var a in accounts)
+                Log.Information("Demo account {Login} / {Password}: {Role} {Unit}", a.Login, EKIS.Reporting.Features.Demo.DemoAccounts.Password,
+                    EKIS.Reporting.Features.Access.Roles.Title(a.Role), a.Unit ?? "");
+        }
+        catch (Npgsql.NpgsqlException ex)
+        {
+            Log.Warning("Could not list the demo accounts: {Reason}", ex.Message);
+        }
     }
 
     private static Task WriteHealthJson(HttpContext ctx, Microsoft.Extensions.Diagnostics.HealthChecks.HealthReport report)

@@ -64,7 +64,8 @@ public sealed class WebHostTests : DatabaseTest
     public async Task The_start_page_lists_the_demo_municipalities_in_Russian()
     {
         await new SeedDemo(Db).RunAsync(Actor.Cli);
-        var response = await _web.CreateClient().GetAsync("/");
+        var client = await TestAccounts.SignInAsync(_web, "analyst", DemoAccounts.Password);
+        var response = await client.GetAsync("/");
         var html = await response.Content.ReadAsStringAsync();
         Assert.Multiple(() =>
         {
@@ -80,7 +81,7 @@ public sealed class WebHostTests : DatabaseTest
     [Test]
     public async Task Responses_carry_security_headers()
     {
-        var response = await _web.CreateClient().GetAsync("/");
+        var response = await _web.CreateClient().GetAsync("/Account/Login");
         Assert.Multiple(() =>
         {
             Assert.That(response.Headers.GetValues("X-Content-Type-Options"), Does.Contain("nosniff"));
@@ -92,7 +93,9 @@ public sealed class WebHostTests : DatabaseTest
     [Test]
     public async Task An_unknown_page_answers_404_with_a_Russian_explanation()
     {
-        var response = await _web.CreateClient().GetAsync("/no-such-page");
+        await new SeedDemo(Db).RunAsync(Actor.Cli);
+        var client = await TestAccounts.SignInAsync(_web, "analyst", DemoAccounts.Password);
+        var response = await client.GetAsync("/no-such-page");
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
         Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("Страница не найдена"));
     }

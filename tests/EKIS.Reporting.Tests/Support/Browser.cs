@@ -15,14 +15,16 @@ public static class Browser
     {
         if (!File.Exists(ExecutablePath))
             Prerequisites.IgnoreExceptOnCi($"Chromium at {ExecutablePath} (apt-get install chromium)");
-        var playwright = await Playwright.CreateAsync();
+        // A broken driver or browser must fail the test with a reason, not hang the run.
+        var playwright = await Playwright.CreateAsync().WaitAsync(TimeSpan.FromSeconds(60));
         var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
+            Timeout = 60_000,
             ExecutablePath = ExecutablePath,
             Headless = true,
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--disable-quic", "--no-first-run", "--disable-dev-shm-usage"],
-        });
+        }).WaitAsync(TimeSpan.FromSeconds(90));
         return (playwright, browser);
     }
 }

@@ -26,6 +26,12 @@ public static class AuthRegistration
                 o.ExpireTimeSpan = TimeSpan.FromMinutes(30);
                 o.SlidingExpiration = true;
                 o.Events.OnValidatePrincipal = SessionValidation.ValidateAsync;
+                // A signed-in person without the right gets a plain 403 (rendered by the error page), not a redirect.
+                o.Events.OnRedirectToAccessDenied = ctx =>
+                {
+                    ctx.Response.StatusCode = StatusCodes.Status403Forbidden;
+                    return Task.CompletedTask;
+                };
             });
         services.AddAuthorization(o =>
         {

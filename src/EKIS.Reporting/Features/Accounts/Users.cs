@@ -19,7 +19,7 @@ public sealed class Users(NpgsqlDataSource db, PasswordLinks links)
 
     public sealed record Summary(long Id, string Login, string FullName, string? Email, string Status, string Roles, DateTime CreatedAt);
 
-    public sealed record AssignmentRow(long Id, string Role, long? OrgUnitId, string? OrgUnitName, string Status, DateTime StartsOn, DateTime? EndsOn, string GrantedBy, DateTime GrantedAt, string? Rights);
+    public sealed record AssignmentRow(long Id, string Role, long? OrgUnitId, string? OrgUnitName, string Status, DateOnly StartsOn, DateOnly? EndsOn, string GrantedBy, DateTime GrantedAt, string? Rights);
 
     public sealed record Details(long Id, string Login, string FullName, string? Email, string Status, bool HasPassword, IReadOnlyList<AssignmentRow> Assignments);
 

@@ -92,7 +92,7 @@ public sealed class ScopedUnits(NpgsqlDataSource db)
 
     private sealed record CardFields(string? Kind, string? LegalStatus, string Status, string? Inn, string? Kpp, string? Ogrn, string? Okpo, string? Oktmo,
         string? Okfs, string? Okopf, string? Address, string? ActualAddress, bool? Urban, string? Director, string? Phone, string? Email, string? Website,
-        DateTime? OpenedOn, DateTime? ClosedOn)
+        DateOnly? OpenedOn, DateOnly? ClosedOn)
     {
         public IReadOnlyList<KeyValuePair<string, string>> Describe()
         {
