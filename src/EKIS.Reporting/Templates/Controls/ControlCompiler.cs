@@ -49,8 +49,8 @@ public static class ControlCompiler
                 part = "условие";
                 condition = new Binder(template, def).Bind(ControlParser.Parse(def.Condition), null, inRule: false);
                 // The condition gates the rule position by position, so their sizes must broadcast.
-                if (condition.StaticLength is { } c && rule.StaticLength is { } r)
-                    Node.Broadcast(r, c);
+                if (condition.StaticLength is { } c && rule.StaticLength is { } r && c != r && c != 1 && r != 1)
+                    throw new ControlCompileException($"условие даёт {c} значений, а правило {r}: их нельзя сопоставить по позициям");
             }
             if (def.PeriodClause.Length > 0)
             {
@@ -63,7 +63,7 @@ public static class ControlCompiler
         {
             var what = ex switch
             {
-                ShapeMismatchException => $"размеры сторон не совпадают ({ex.Message})",
+                ShapeMismatchException => ex.Message,
                 OverflowException => "слишком большое число",
                 ControlSyntaxException or ControlCompileException => ex.Message,
                 _ => $"не удалось разобрать ({ex.Message})",

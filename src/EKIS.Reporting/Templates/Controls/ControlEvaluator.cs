@@ -47,7 +47,7 @@ public static class ControlEvaluator
             }
             var n = cond is { } c ? Node.Broadcast(result.Length, c.Length) : result.Length;
             List<ControlFailure>? failures = null;
-            var reported = new HashSet<int>();
+            HashSet<int>? reported = null; // allocated on the first failure only: passing is the hot path
             for (var i = 0; i < n; i++)
             {
                 if (cond is { } cv && !Vec.Truthy(cv.At(i)))
@@ -57,7 +57,7 @@ public static class ControlEvaluator
                 // A single-valued rule under a list condition fails the same way at every position
                 // where the condition holds: report it once.
                 var at = result.Length == 1 ? 0 : i;
-                if (!reported.Add(at))
+                if (!(reported ??= []).Add(at))
                     continue;
                 var cells = new List<CellRef>();
                 control.Rule!.CollectCells(ctx, at, cells);
