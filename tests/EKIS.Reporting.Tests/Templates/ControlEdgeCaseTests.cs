@@ -125,6 +125,18 @@ public class ControlEdgeCaseTests
     }
 
     [Test]
+    public void A_sum_over_previous_repeatable_rows_adds_every_instance_of_the_previous_report()
+    {
+        var t = Template(Control("s", "SUM{[2][01][3]} >= SUM{{[2][01][3]}}"));
+        var current = Report(t, "2:01[1]:3=5");
+        Assert.That(FailingControls(ReportChecker.Check(t, current, PreviousYear(t, "2:01[1]:3=2", "2:01[2]:3=2"))), Is.Empty);
+        var r = ReportChecker.Check(t, current, PreviousYear(t, "2:01[1]:3=2", "2:01[2]:3=4"));
+        var f = r.Errors.Single();
+        Assert.That(f.Right, Is.EqualTo(6m), "last period's total counts the instance the current report no longer has");
+        Assert.That(f.Cells.Where(c => c.Previous).Select(c => c.S1), Is.EqualTo(new[] { "1", "2" }));
+    }
+
+    [Test]
     public void A_previous_report_must_be_for_the_same_template_and_an_earlier_period()
     {
         var t = PreviousTemplate();

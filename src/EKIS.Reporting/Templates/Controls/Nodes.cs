@@ -128,7 +128,13 @@ internal sealed class ElementNode : Node
 
     private SectionData Data(EvalContext ctx) => (Previous ? ctx.Previous! : ctx.Current).Sections[_section];
 
-    public override Vec Eval(EvalContext ctx)
+    public override Vec Eval(EvalContext ctx) => Eval(ctx, ownInstances: false);
+
+    /// <param name="ownInstances">
+    /// For a previous-period reference to repeatable rows: read the previous report's own instances
+    /// rather than those matching the current report's — what a SUM over rows of last period means.
+    /// </param>
+    public Vec Eval(EvalContext ctx, bool ownInstances)
     {
         if (_fixed)
         {
@@ -147,8 +153,9 @@ internal sealed class ElementNode : Node
         // Repeatable rows: the positions are the current report's instances, in its order. A
         // previous-period reference reads, for each of them, the instance of the previous report
         // with the same row and the same specifics — NULL when the previous report has none.
-        var current = ctx.Current.Sections[_section];
-        var previous = Previous ? ctx.Previous!.Sections[_section] : null;
+        var own = !Previous || ownInstances;
+        var current = own ? Data(ctx) : ctx.Current.Sections[_section];
+        var previous = own ? null : ctx.Previous!.Sections[_section];
         var list = new List<decimal?>();
         var count = 0;
         foreach (var (r, inst) in Instances(current))
@@ -193,15 +200,18 @@ internal sealed class ElementNode : Node
         return true;
     }
 
-    public override void CollectCells(EvalContext ctx, int position, List<CellRef> into)
+    public override void CollectCells(EvalContext ctx, int position, List<CellRef> into) => CollectCells(ctx, position, into, ownInstances: false);
+
+    public void CollectCells(EvalContext ctx, int position, List<CellRef> into, bool ownInstances)
     {
         if (_cols.Length == 0)
             return;
         var wantRow = position / _cols.Length;
         var col = _ts.Columns[_cols[position % _cols.Length]];
         var i = 0;
-        // The same walk as Eval: fixed rows once each, repeatable rows by the current report's instances.
-        var data = _fixed ? Data(ctx) : ctx.Current.Sections[_section];
+        // The same walk as Eval: fixed rows once each, repeatable rows by the current report's instances
+        // (or, with ownInstances, by the report the reference reads).
+        var data = _fixed || ownInstances ? Data(ctx) : ctx.Current.Sections[_section];
         foreach (var r in _rows)
         {
             foreach (var inst in data.Rows[r])
@@ -243,9 +253,15 @@ internal sealed class SumNode(ElementNode element, SumMode mode) : Node
 
     public override bool NeedsPrevious => element.NeedsPrevious;
 
+    /// <summary>
+    /// Summing over rows reads every instance of the report the element refers to (for <c>SUM{{…}}</c>,
+    /// all of last period's); summing per row keeps the rows aligned with the current report's.
+    /// </summary>
+    private bool OwnInstances => Mode != SumMode.ColumnsPerRow;
+
     public override Vec Eval(EvalContext ctx)
     {
-        var v = element.Eval(ctx);
+        var v = element.Eval(ctx, OwnInstances);
         int outLen = Mode switch { SumMode.RowsPerColumn => v.Cols, SumMode.ColumnsPerRow => v.Rows, _ => 1 };
         var sums = new decimal[outLen];
         var any = new bool[outLen];
@@ -273,14 +289,14 @@ internal sealed class SumNode(ElementNode element, SumMode mode) : Node
 
     public override void CollectCells(EvalContext ctx, int position, List<CellRef> into)
     {
-        var v = element.Eval(ctx);
+        var v = element.Eval(ctx, OwnInstances);
         for (var r = 0; r < v.Rows; r++)
         {
             for (var c = 0; c < v.Cols; c++)
             {
                 var take = Mode switch { SumMode.RowsPerColumn => c == position, SumMode.ColumnsPerRow => r == position, _ => true };
                 if (take)
-                    element.CollectCells(ctx, r * v.Cols + c, into);
+                    element.CollectCells(ctx, r * v.Cols + c, into, OwnInstances);
             }
         }
     }
