@@ -18,56 +18,72 @@ public static class ReportCommands
 {
     public static Command Create()
     {
-        var template = new Option<string>("--template") { Description = "Файл шаблона или папка с шаблонами", Required = true };
-        var report = new Option<string>("--report") { Description = "Файл отчёта (report XML)", Required = true };
-        var previous = new Option<string?>("--previous") { Description = "Отчёт за предыдущий период (для контролей с {{…}})" };
+        // Not Required and arity 0..1: usage mistakes are reported by the verb (exit 2), not as parse errors (exit 1).
+        var template = new Option<string?>("--template") { Description = "Файл шаблона или папка с шаблонами", Arity = ArgumentArity.ZeroOrOne };
+        var report = new Option<string?>("--report") { Description = "Файл отчёта (report XML)", Arity = ArgumentArity.ZeroOrOne };
+        var previous = new Option<string?>("--previous") { Description = "Отчёт за предыдущий период (для контролей с {{…}})", Arity = ArgumentArity.ZeroOrOne };
         var json = new Option<bool>("--json") { Description = "Вывести результат одним JSON-объектом" };
-        var check = new Command("check", "Проверить отчёт: атрибуты, титул, формат ячеек и контрольные соотношения");
+        var check = new Command("check", "Проверить отчёт: атрибуты, титул, формат ячеек и контрольные соотношения") { TreatUnmatchedTokensAsErrors = false };
         check.Options.Add(template);
         check.Options.Add(report);
         check.Options.Add(previous);
         check.Options.Add(json);
-        check.SetAction(parseResult => Check(
-            parseResult.GetValue(template)!, parseResult.GetValue(report)!, parseResult.GetValue(previous), parseResult.GetValue(json), Console.Out));
+        check.SetAction(parseResult =>
+        {
+            var asJson = parseResult.GetValue(json);
+            var (t, r) = (parseResult.GetValue(template), parseResult.GetValue(report));
+            var usage = VerbGuard.UsageProblem(parseResult,
+                t is null ? "не указан --template (файл шаблона или папка)" : null,
+                r is null ? "не указан --report (файл отчёта)" : null);
+            if (usage is not null)
+                return Unusable(new UnusableInputException(FindingKind.Format, usage), asJson, Console.Out);
+            return Check(t!, r!, parseResult.GetValue(previous), asJson, Console.Out);
+        });
 
         var command = new Command("report", "Отчёты в формате Росстата");
         command.Subcommands.Add(check);
         return command;
     }
 
-    public static int Check(string templatePath, string reportPath, string? previousPath, bool json, TextWriter output)
+    /// <param name="diagnostics">Where notes about skipped template files go (stderr by default, so --json stays one object).</param>
+    public static int Check(string templatePath, string reportPath, string? previousPath, bool json, TextWriter output, TextWriter? diagnostics = null) =>
+        VerbGuard.Run(
+            () => CheckCore(templatePath, reportPath, previousPath, json, output, diagnostics ?? Console.Error),
+            message => Unusable(new UnusableInputException(FindingKind.Format, message), json, output));
+
+    private static int CheckCore(string templatePath, string reportPath, string? previousPath, bool json, TextWriter output, TextWriter diagnostics)
     {
         FormTemplate template;
         Report report;
         Report? previous = null;
         try
         {
-            report = ReportXml.LoadFile(reportPath);
+            report = Load(() => ReportXml.LoadFile(reportPath), FindingKind.Format);
             if (Directory.Exists(templatePath))
             {
                 var catalog = TemplateCatalog.LoadFolder(templatePath);
+                foreach (var skipped in catalog.Skipped)
+                    diagnostics.WriteLine($"Пропущен файл шаблона {skipped}");
+                if (catalog.IsAmbiguous(report.Header.Code, report.Header.Version))
+                    throw new UnusableInputException(FindingKind.Template,
+                        $"В папке «{templatePath}» несколько файлов с шаблоном {report.Header.Code} версии «{report.Header.Version}»: неясно, каким проверять.");
                 template = catalog.Find(report.Header.Code, report.Header.Version)
                     ?? throw new UnusableInputException(FindingKind.Template,
                         $"Неизвестная версия шаблона: в папке «{templatePath}» нет шаблона {report.Header.Code} версии «{report.Header.Version}».");
             }
             else
             {
-                template = TemplateXml.LoadFile(templatePath);
+                template = Load(() => TemplateXml.LoadFile(templatePath), FindingKind.Template);
                 if (!ReportChecker.MatchesTemplate(report, template))
                     throw new UnusableInputException(FindingKind.Template,
                         $"Неизвестная версия шаблона: отчёт составлен по шаблону {report.Header.Code} версии «{report.Header.Version}», а передан шаблон {template.Code} версии «{template.Version}».");
             }
             if (previousPath is not null)
             {
-                previous = ReportXml.LoadFile(previousPath);
-                if (previous.Header.Code != template.Code)
-                    throw new UnusableInputException(FindingKind.Template,
-                        $"Отчёт за предыдущий период относится к другой форме ({previous.Header.Code}), а не к {template.Code}.");
+                previous = Load(() => ReportXml.LoadFile(previousPath), FindingKind.Format);
+                if (ReportChecker.PreviousReportProblem(template, report, previous) is { } problem)
+                    throw new UnusableInputException(FindingKind.Template, $"Отчёт за предыдущий период не подходит: {problem}.");
             }
-        }
-        catch (XmlInputException ex)
-        {
-            return Unusable(new UnusableInputException(ex.Message.StartsWith("Шаблон", StringComparison.Ordinal) ? FindingKind.Template : FindingKind.Format, ex.Message), json, output);
         }
         catch (UnusableInputException ex)
         {
@@ -87,7 +103,20 @@ public static class ReportCommands
             output.WriteLine(
                 $"Итог: ошибок {result.Errors.Count}, предупреждений {result.Warnings.Count}, не проверено контролей {result.NotChecked.Count}.");
         }
-        return result.HasErrors ? ExitCodes.Findings : ExitCodes.Clean;
+        return result.HasErrors ? CliContext.Findings : CliContext.Ok;
+    }
+
+    /// <summary>Loads one input; if it cannot be used, the finding's kind is that input's (a template, or a report).</summary>
+    private static T Load<T>(Func<T> load, FindingKind kind)
+    {
+        try
+        {
+            return load();
+        }
+        catch (XmlInputException ex)
+        {
+            throw new UnusableInputException(kind, ex.Message);
+        }
     }
 
     private static string Label(FindingSeverity s) => s switch
@@ -108,7 +137,7 @@ public static class ReportCommands
         {
             output.WriteLine(ex.Message);
         }
-        return ExitCodes.UnusableInput;
+        return CliContext.Unusable;
     }
 
     private sealed class UnusableInputException(FindingKind kind, string message) : Exception(message)
@@ -128,7 +157,7 @@ public static class ReportCommands
 
     private static JsonFinding ToJson(Finding f) => new(
         Kind(f.Kind), f.Code, f.Section, f.Row, f.Column,
-        f.Cells.Count > 0 ? f.Cells.Select(c => new JsonCell(c.Section, c.Row, c.Column, c.S1, c.S2, c.S3)).ToArray() : null,
+        f.Cells.Count > 0 ? f.Cells.Select(c => new JsonCell(c.Section, c.Row, c.Column, c.S1, c.S2, c.S3, c.Previous ? true : null)).ToArray() : null,
         f.Left, f.Right, f.Difference, f.Message);
 
     private sealed record JsonResult(
@@ -138,5 +167,6 @@ public static class ReportCommands
         string Kind, string Code, string? Section, string? Row, string? Column, IReadOnlyList<JsonCell>? Cells,
         decimal? Left, decimal? Right, decimal? Difference, string Message);
 
-    private sealed record JsonCell(string Section, string Row, string Column, string? S1, string? S2, string? S3);
+    /// <summary><c>previous</c> is present (true) only for a cell of the previous period's report.</summary>
+    private sealed record JsonCell(string Section, string Row, string Column, string? S1, string? S2, string? S3, bool? Previous);
 }

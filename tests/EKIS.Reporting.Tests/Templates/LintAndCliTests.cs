@@ -83,10 +83,58 @@ public class LintAndCliTests
     }
 
     [Test]
-    public void Lint_of_a_file_that_is_not_xml_reports_the_line()
+    public void Lint_of_a_file_that_is_not_xml_is_unusable_input_with_the_line()
     {
-        var problems = TemplateLinter.LintFile(Write("bad.xml", "<metaForm code=\"1\" version=\"1\">\n<oops>\n</metaForm>"));
-        Assert.That(problems.Single().Line, Is.EqualTo(3));
+        var path = Write("bad.xml", "<metaForm code=\"1\" version=\"1\">\n<oops>\n</metaForm>");
+        Assert.That(Assert.Throws<XmlInputException>(() => TemplateLinter.LintFile(path))!.Line, Is.EqualTo(3));
+        var output = new StringWriter();
+        Assert.That(TemplateCommands.Lint(path, output), Is.EqualTo(2));
+        Assert.That(output.ToString(), Does.Contain("строка 3"));
+    }
+
+    [Test]
+    public void Lint_of_a_file_with_a_dtd_is_unusable_input_and_names_the_line()
+    {
+        var path = Write("dtd.xml", "<?xml version=\"1.0\"?>\n<!DOCTYPE m [<!ENTITY a \"b\">]>\n<metaForm code=\"&a;\" version=\"1\"/>");
+        var output = new StringWriter();
+        Assert.That(TemplateCommands.Lint(path, output), Is.EqualTo(2));
+        Assert.That(output.ToString(), Does.Contain("DTD").And.Contain("строка 2"));
+    }
+
+    [Test]
+    public void Lint_json_is_one_object_listing_problems_with_line_code_and_message()
+    {
+        var output = new StringWriter();
+        Assert.That(TemplateCommands.Lint(Write("broken.xml", BrokenTemplate), output, json: true), Is.EqualTo(1));
+        using var doc = JsonDocument.Parse(output.ToString());
+        var problems = doc.RootElement.GetProperty("problems").EnumerateArray().ToArray();
+        Assert.That(problems, Has.Length.EqualTo(5));
+        var control = problems.Single(p => p.GetProperty("line").GetInt32() == 16);
+        Assert.That(control.GetProperty("code").GetString(), Is.EqualTo("control"));
+        Assert.That(control.GetProperty("message").GetString(), Does.Contain("«02» отсутствует"));
+
+        var clean = new StringWriter();
+        Assert.That(TemplateCommands.Lint(Form("oo-1"), clean, json: true), Is.EqualTo(0));
+        Assert.That(JsonDocument.Parse(clean.ToString()).RootElement.GetProperty("problems").GetArrayLength(), Is.Zero);
+
+        var unusable = new StringWriter();
+        Assert.That(TemplateCommands.Lint(Write("bad.xml", "<metaForm>"), unusable, json: true), Is.EqualTo(2));
+        Assert.That(JsonDocument.Parse(unusable.ToString()).RootElement.GetProperty("problems")[0].GetProperty("code").GetString(), Is.EqualTo("input"));
+    }
+
+    [Test]
+    public void Command_line_mistakes_exit_2()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(TemplateCommands.Create().Parse(["lint"]).Invoke(), Is.EqualTo(2));
+            Assert.That(TemplateCommands.Create().Parse(["lint", Form("oo-1"), "extra"]).Invoke(), Is.EqualTo(2));
+            Assert.That(TemplateCommands.Create().Parse(["lint", Form("oo-1"), "--nope"]).Invoke(), Is.EqualTo(2));
+            Assert.That(ReportCommands.Create().Parse(["check", "--report", Sample("oo-1")]).Invoke(), Is.EqualTo(2));
+            Assert.That(ReportCommands.Create().Parse(["check", "--template", Form("oo-1")]).Invoke(), Is.EqualTo(2));
+            Assert.That(ReportCommands.Create().Parse(["check", "--template", Form("oo-1"), "--report", Sample("oo-1"), "--bogus"]).Invoke(), Is.EqualTo(2));
+            Assert.That(ReportCommands.Create().Parse(["check", "--template", Form("oo-1"), "--report"]).Invoke(), Is.EqualTo(2));
+        });
     }
 
     [Test]
@@ -172,5 +220,58 @@ public class LintAndCliTests
         Assert.That(ReportCommands.Check(Form("oo-1"), Write("dtd.xml", "<!DOCTYPE r [<!ENTITY a \"b\">]><report/>"), null, false, new StringWriter()), Is.EqualTo(2));
         Assert.That(ReportCommands.Check(Write("t.xml", "<report/>"), Sample("oo-1"), null, false, new StringWriter()), Is.EqualTo(2));
         Assert.That(ReportCommands.Check(Form("oo-1"), Sample("oo-1"), Path.Combine(_dir, "missing.xml"), false, new StringWriter()), Is.EqualTo(2));
+    }
+
+    [Test]
+    public void One_unusable_template_in_a_folder_does_not_stop_the_others()
+    {
+        File.Copy(Form("oo-1"), Path.Combine(_dir, "oo-1.xml"));
+        var odd = File.ReadAllText(Form("dept-contingent-monthly"))
+            .Replace("format=\"N(", "format=\"N(99999999999", StringComparison.Ordinal)
+            .Replace("periodClause=\"", "periodClause=\"&amp;NP=99999999999 or ", StringComparison.Ordinal);
+        Write("odd.xml", odd);
+        Write("broken.xml", "<metaForm");
+        var diagnostics = new StringWriter();
+        Assert.That(ReportCommands.Check(_dir, Sample("oo-1"), null, false, new StringWriter(), diagnostics), Is.EqualTo(0));
+        Assert.That(diagnostics.ToString(), Does.Contain("broken.xml"));
+        var output = new StringWriter();
+        Assert.That(ReportCommands.Check(_dir, Sample("dept-contingent-monthly"), null, false, output, diagnostics), Is.EqualTo(0),
+            "the odd template loads: its oversized numbers are lint problems, not a crash");
+        Assert.That(output.ToString(), Does.Contain("НЕ ПРОВЕРЕНО: Контроль 5"));
+    }
+
+    [Test]
+    public void A_template_version_found_in_two_files_of_a_folder_is_reported_and_not_guessed()
+    {
+        File.Copy(Form("oo-1"), Path.Combine(_dir, "a.xml"));
+        File.Copy(Form("oo-1"), Path.Combine(_dir, "b.xml"));
+        var catalog = EKIS.Reporting.Templates.TemplateCatalog.LoadFolder(_dir);
+        Assert.That(catalog.Skipped.Single(), Does.Contain("b.xml").And.Contain("a.xml"));
+        var output = new StringWriter();
+        Assert.That(ReportCommands.Check(_dir, Sample("oo-1"), null, false, output, new StringWriter()), Is.EqualTo(2));
+        Assert.That(output.ToString(), Does.Contain("несколько файлов"));
+    }
+
+    [Test]
+    public void A_previous_report_that_is_not_earlier_is_unusable_input()
+    {
+        var output = new StringWriter();
+        var sample = Sample("dept-contingent-monthly");
+        Assert.That(ReportCommands.Check(Form("dept-contingent-monthly"), sample, sample, true, output), Is.EqualTo(2));
+        using var doc = JsonDocument.Parse(output.ToString());
+        var finding = doc.RootElement.GetProperty("errors")[0];
+        Assert.That(finding.GetProperty("kind").GetString(), Is.EqualTo("template"));
+        Assert.That(finding.GetProperty("message").GetString(), Does.Contain("не раньше"));
+    }
+
+    [Test]
+    public void The_kind_of_an_unusable_input_follows_the_input_not_the_message()
+    {
+        var output = new StringWriter();
+        Assert.That(ReportCommands.Check(Write("t.xml", "<metaForm"), Sample("oo-1"), null, true, output), Is.EqualTo(2));
+        Assert.That(output.ToString(), Does.Contain("\"kind\":\"template\""));
+        output = new StringWriter();
+        Assert.That(ReportCommands.Check(Form("oo-1"), Write("r.xml", "<report"), null, true, output), Is.EqualTo(2));
+        Assert.That(output.ToString(), Does.Contain("\"kind\":\"format\""));
     }
 }

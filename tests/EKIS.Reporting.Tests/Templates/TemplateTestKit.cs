@@ -93,6 +93,13 @@ internal static class TemplateTestKit
                     .ToArray())).ToArray());
     }
 
+    /// <summary>A report of the year before <see cref="Report"/>'s (2025): what a previous-period reference reads.</summary>
+    public static Report PreviousYear(FormTemplate t, params string[] cells)
+    {
+        var r = ReportFor(t, "0101", cells);
+        return r with { Header = r.Header with { Year = "2025" } };
+    }
+
     public static string[] FailingControls(CheckResult result) =>
         result.Errors.Concat(result.Warnings).Where(f => f.Kind == FindingKind.Control).Select(f => f.Code).Distinct().Order(StringComparer.Ordinal).ToArray();
 

@@ -26,17 +26,48 @@ public static class ReportChecker
         var periodNumber = CheckAttributes(template, report, findings);
         CheckTitle(template, report, findings);
         CheckStructure(template, report, findings);
-        findings.AddRange(CheckControls(template, report, previous, periodNumber));
+        string? previousProblem = null;
+        if (previous is not null)
+        {
+            previousProblem = PreviousReportProblem(template, report, previous)
+                ?? (periodNumber is null || Year(report.Header.Year) is null
+                    ? "не определён отчётный период проверяемого отчёта, поэтому нельзя убедиться, что переданный отчёт — за более ранний период"
+                    : null);
+        }
+        findings.AddRange(CheckControls(template, report, previousProblem is null ? previous : null, periodNumber, previousProblem));
         return CheckResult.From(findings);
     }
 
-    public static IEnumerable<Finding> CheckControls(FormTemplate template, Report report, Report? previous, int? periodNumber)
+    /// <summary>
+    /// Why <paramref name="previous"/> cannot serve as the previous period's report for
+    /// <paramref name="current"/>, or null when it can: it must be made with the same template
+    /// (code and version), have a readable year and period, and — when the current report's year and
+    /// period are readable — be for an earlier period.
+    /// </summary>
+    public static string? PreviousReportProblem(FormTemplate template, Report current, Report previous)
+    {
+        var ph = previous.Header;
+        if (!MatchesTemplate(previous, template))
+            return $"отчёт за предыдущий период составлен по шаблону {ph.Code} версии «{ph.Version}», а проверяемый — по шаблону {template.Code} версии «{template.Version}»";
+        var periodicity = template.Header.Periodicity;
+        if (Year(ph.Year) is not { } py || PeriodNumber(ph.Period, periodicity) is not { } pn)
+            return $"в отчёте за предыдущий период недопустимый год или период (year=«{ph.Year}», period=«{ph.Period}»)";
+        if (Year(current.Header.Year) is { } y && PeriodNumber(current.Header.Period, periodicity) is { } n && (py, pn).CompareTo((y, n)) >= 0)
+            return $"отчёт, переданный как предыдущий, составлен за {py} год, период {ph.Period}, — не раньше проверяемого ({y} год, период {current.Header.Period})";
+        return null;
+    }
+
+    private static int? Year(string text) =>
+        text.Length == 4 && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var year) && year is >= 1990 and <= 2100 ? year : null;
+
+    /// <param name="previousProblem">Why a previous report given for the check is not used (its controls are then not checked), if so.</param>
+    public static IEnumerable<Finding> CheckControls(FormTemplate template, Report report, Report? previous, int? periodNumber, string? previousProblem = null)
     {
         var current = ReportData.Build(template, report);
         var prev = previous is null ? null : ReportData.Build(template, previous);
         foreach (var control in template.Controls)
         {
-            foreach (var f in ToFindings(ControlEvaluator.Evaluate(control, current, prev, periodNumber)))
+            foreach (var f in ToFindings(ControlEvaluator.Evaluate(control, current, prev, periodNumber, previousProblem)))
                 yield return f;
         }
     }
@@ -102,7 +133,7 @@ public static class ReportChecker
             Error("shifr", $"Атрибут shifr=«{h.Shifr}» не совпадает с шифром шаблона «{t.Header.Shifr}».");
         if (h.FormatVersion != t.Header.FormatVersion)
             Error("format-version", $"Атрибут format-version=«{h.FormatVersion}» не совпадает с шаблоном («{t.Header.FormatVersion}»).");
-        if (!int.TryParse(h.Year, NumberStyles.None, CultureInfo.InvariantCulture, out var year) || h.Year.Length != 4 || year < 1990 || year > 2100)
+        if (Year(h.Year) is null)
             Error("year", $"Недопустимый отчётный год year=«{h.Year}» (ожидается четырёхзначный год).");
 
         var periodicity = t.Header.Periodicity;
@@ -201,7 +232,8 @@ public static class ReportChecker
                 findings.Add(Format("row-caption", $"{at}: строка-заголовок не заполняется.", row.Line) with { Section = ts.Code, Row = tr.Code });
                 continue;
             }
-            var key = string.Join("\u001f", tr.Key, Codes.Key(row.S1), Codes.Key(row.S2), Codes.Key(row.S3));
+            // A fixed row exists once whatever its specifics say; only repeatable rows are keyed by them.
+            var key = tr.Type == RowType.F ? tr.Key : string.Join("\u001f", tr.Key, Codes.Key(row.S1), Codes.Key(row.S2), Codes.Key(row.S3));
             if (!rowKeys.Add(key))
             {
                 findings.Add(Format("row-duplicate", $"{at}{Specifics(row)}: строка повторяется.", row.Line) with { Section = ts.Code, Row = tr.Code });
@@ -209,8 +241,11 @@ public static class ReportChecker
             }
             present.Add(ri);
             if (tr.Type == RowType.M)
-                CheckSpecifics(t, ts, tr, row, findings);
+                CheckSpecifics(t, ts, ri, row, findings);
+            else if (HasSpecifics(row))
+                findings.Add(Format("row-specific", $"{at}{Specifics(row)}: строка не повторяющаяся, специфики (s1, s2, s3) в ней не допускаются.", row.Line) with { Section = ts.Code, Row = tr.Code });
             var cols = new HashSet<int>();
+            var filled = new HashSet<int>();
             foreach (var cell in row.Cells)
             {
                 var ci = ts.ColumnIndex(cell.Column);
@@ -233,6 +268,7 @@ public static class ReportChecker
                 }
                 if (cell.Value.Length == 0)
                     continue;
+                filled.Add(ci);
                 var spec = ts.CellSpecFor(ri, ci);
                 if (spec.InputType == InputType.NotEntered)
                 {
@@ -243,7 +279,7 @@ public static class ReportChecker
                     findings.Add(cellFinding with { Code = problem.Code, Message = $"{cellAt}: {problem.Message}" });
             }
             if (tr.Type == RowType.F)
-                CheckMandatory(ts, ri, cols, row.S1, row.Line, findings);
+                CheckMandatory(ts, ri, filled, row.S1, row.Line, findings);
         }
         for (var ri = 0; ri < ts.Rows.Count; ri++)
         {
@@ -267,10 +303,14 @@ public static class ReportChecker
         }
     }
 
-    private static void CheckSpecifics(FormTemplate t, TemplateSection ts, TemplateRow tr, ReportRow row, List<Finding> findings)
+    private static void CheckSpecifics(FormTemplate t, TemplateSection ts, int ri, ReportRow row, List<Finding> findings)
     {
-        foreach (var col in ts.Columns.Where(c => c.Type == ColumnType.S))
+        var tr = ts.Rows[ri];
+        for (var ci = 0; ci < ts.Columns.Count; ci++)
         {
+            var col = ts.Columns[ci];
+            if (col.Type != ColumnType.S)
+                continue;
             var fld = col.Fld?.ToLowerInvariant();
             var value = fld switch { "s1" => row.S1, "s2" => row.S2, "s3" => row.S3, _ => null };
             var at = $"Разд.{ts.Code} стр.{tr.Code}{Specifics(row)}";
@@ -281,11 +321,14 @@ public static class ReportChecker
                 findings.Add(Format("specific-missing", $"{at}: не указана специфика {fld} (гр.{col.Code} «{col.Name}»).", row.Line) with { Section = ts.Code, Row = tr.Code, Column = col.Code });
                 continue;
             }
-            var spec = tr.CellOverrides.TryGetValue(col.Key, out var o) ? o : col.DefaultCell;
+            var spec = ts.CellSpecFor(ri, ci);
             if (spec.VldType is 1 or 4 && t.Dictionary(spec.Dic) is { } dic && !dic.Contains(value))
                 findings.Add(Format("specific-dictionary", $"{at}: значение специфики {fld}=«{value}» отсутствует в справочнике «{dic.Name}» ({dic.Id}).", row.Line) with { Section = ts.Code, Row = tr.Code, Column = col.Code });
         }
     }
+
+    private static bool HasSpecifics(ReportRow row) =>
+        !string.IsNullOrEmpty(row.S1) || !string.IsNullOrEmpty(row.S2) || !string.IsNullOrEmpty(row.S3);
 
     private static string Specifics(ReportRow row)
     {

@@ -48,6 +48,9 @@ public static class ControlCompiler
             {
                 part = "условие";
                 condition = new Binder(template, def).Bind(ControlParser.Parse(def.Condition), null, inRule: false);
+                // The condition gates the rule position by position, so their sizes must broadcast.
+                if (condition.StaticLength is { } c && rule.StaticLength is { } r && c != r && c != 1 && r != 1)
+                    throw new ControlCompileException($"условие даёт {c} значений, а правило {r}: их нельзя сопоставить по позициям");
             }
             if (def.PeriodClause.Length > 0)
             {
@@ -55,9 +58,16 @@ public static class ControlCompiler
                 period = PeriodClause.Compile(def.PeriodClause);
             }
         }
-        catch (Exception ex) when (ex is ControlSyntaxException or ControlCompileException or ShapeMismatchException)
+        catch (Exception ex) when (ex is ControlSyntaxException or ControlCompileException or ShapeMismatchException
+                                       or OverflowException or FormatException or ArgumentException)
         {
-            var what = ex is ShapeMismatchException ? $"размеры сторон не совпадают ({ex.Message})" : ex.Message;
+            var what = ex switch
+            {
+                ShapeMismatchException => ex.Message,
+                OverflowException => "слишком большое число",
+                ControlSyntaxException or ControlCompileException => ex.Message,
+                _ => $"не удалось разобрать ({ex.Message})",
+            };
             return new CompiledControl(def, $"Контроль «{def.Id}» ({part}): {what}", null, null, null);
         }
         return new CompiledControl(def, null, rule, condition, period);
@@ -90,21 +100,25 @@ public static class ControlCompiler
                 case NegateExpr neg:
                     return new UnaryNode("-", Bind(neg.Operand, other, inRule));
                 case ArithExpr a:
-                    return Checked(new ArithNode(a.Op, Bind(a.Left, other, inRule), Bind(a.Right, other, inRule)));
+                    return Checked(new ArithNode(a.Op,
+                        Bind(a.Left, ShapeReference(a.Right, other), inRule),
+                        Bind(a.Right, ShapeReference(a.Left, other), inRule)));
                 case CompareExpr c:
-                    // The SUM axis rule looks at the other side of the comparison. Rows count as "the
-                    // same" across sections only when they are fixed rows: an M row stands for a
-                    // different set of instances in every section.
                     return Checked(new CompareNode(c.Op,
-                        Bind(c.Left, ShapeReference(c.Right), inRule),
-                        Bind(c.Right, ShapeReference(c.Left), inRule),
+                        Bind(c.Left, ShapeReference(c.Right, other), inRule),
+                        Bind(c.Right, ShapeReference(c.Left, other), inRule),
                         def.Precision,
                         inRule ? def.Fault : null));
                 case LogicExpr l:
-                    return Checked(new LogicNode(l.IsAnd, Bind(l.Left, other, inRule), Bind(l.Right, other, inRule)));
+                    // The operands of and/or are separate comparisons: neither shapes a SUM in the other.
+                    return Checked(new LogicNode(l.IsAnd, Bind(l.Left, null, inRule), Bind(l.Right, null, inRule)));
                 case FuncExpr f:
                 {
-                    var args = f.Args.Select(a => Bind(a, other, inRule)).ToArray();
+                    // ISNULL, NULLIF and COALESCE combine their arguments position by position, like
+                    // arithmetic; ROUND's digits and the single argument of ABS/FLOOR do not.
+                    var combines = f.Name is "ISNULL" or "NULLIF" or "COALESCE";
+                    var args = f.Args.Select((a, i) => Bind(a,
+                        combines ? ShapeReference(f.Args.Where((_, j) => j != i), other) : i == 0 ? other : null, inRule)).ToArray();
                     return f.Name switch
                     {
                         "ABS" or "FLOOR" => new UnaryNode(f.Name, args[0]),
@@ -119,15 +133,35 @@ public static class ControlCompiler
             }
         }
 
-        /// <summary>Touching StaticLength runs the broadcast check when both sizes are known now.</summary>
-        private static Node Checked(Node n)
+        /// <summary>
+        /// Checks, now, that the two operands of a binary node broadcast when both sizes are known
+        /// without a report (no repeatable rows); a mismatch throws <see cref="ShapeMismatchException"/>.
+        /// </summary>
+        private static Node Checked(BinaryNode n)
         {
-            _ = n.StaticLength;
+            if (n.Left.StaticLength is { } a && n.Right.StaticLength is { } b)
+                Node.Broadcast(a, b);
             return n;
         }
 
-        /// <summary>The element that decides a SUM's axis: the first one on the other side, outside a SUM if there is one.</summary>
-        private static ElementExpr? ShapeReference(Expr e) => FirstElement(e, insideSum: false) ?? FirstElement(e, insideSum: true);
+        /// <summary>
+        /// The element that decides the axis of a SUM: a SUM takes the shape of what it is combined
+        /// with — the other operand of the arithmetic, comparison or ISNULL/NULLIF/COALESCE it stands in.
+        /// That operand's first element outside any SUM decides; when it has none (a number, or only
+        /// SUMs), the reference handed down from the enclosing operation does; failing that, the element
+        /// inside the operand's first SUM. Rows count as "the same" across sections only when they are
+        /// fixed rows: an M row stands for a different set of instances in every section.
+        /// </summary>
+        private static ElementExpr? ShapeReference(Expr sibling, ElementExpr? outer) =>
+            FirstElement(sibling, insideSum: false) ?? outer ?? FirstElement(sibling, insideSum: true);
+
+        private static ElementExpr? ShapeReference(IEnumerable<Expr> siblings, ElementExpr? outer)
+        {
+            var list = siblings.ToArray();
+            return list.Select(e => FirstElement(e, insideSum: false)).FirstOrDefault(x => x is not null)
+                ?? outer
+                ?? list.Select(e => FirstElement(e, insideSum: true)).FirstOrDefault(x => x is not null);
+        }
 
         private static ElementExpr? FirstElement(Expr e, bool insideSum) => e switch
         {
@@ -181,10 +215,9 @@ public static class ControlCompiler
                 }
                 if (Codes.IsNumeric(coord.From) && Codes.IsNumeric(coord.To))
                 {
-                    var lo = decimal.Parse(coord.From, System.Globalization.CultureInfo.InvariantCulture);
-                    var hi = decimal.Parse(coord.To, System.Globalization.CultureInfo.InvariantCulture);
                     var inRange = Enumerable.Range(0, count)
-                        .Where(i => isData(i) && Codes.IsNumeric(code(i)) && decimal.Parse(code(i), System.Globalization.CultureInfo.InvariantCulture) is var v && v >= lo && v <= hi)
+                        .Where(i => isData(i) && Codes.IsNumeric(code(i))
+                            && Codes.CompareNumeric(code(i), coord.From) >= 0 && Codes.CompareNumeric(code(i), coord.To) <= 0)
                         .ToArray();
                     if (inRange.Length == 0)
                         throw new ControlCompileException($"в ссылке {el.Text} в диапазоне {many} «{coord}» нет ни одной");

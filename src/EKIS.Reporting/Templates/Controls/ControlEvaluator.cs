@@ -12,7 +12,8 @@ public sealed record ControlOutcome(CompiledControl Control, ControlStatus Statu
 public static class ControlEvaluator
 {
     /// <param name="periodNumber">The number of the report's period within the year (&amp;NP), or null if unknown.</param>
-    public static ControlOutcome Evaluate(CompiledControl control, ReportData current, ReportData? previous, int? periodNumber)
+    /// <param name="previousProblem">When <paramref name="previous"/> is null because the report given was unusable: why.</param>
+    public static ControlOutcome Evaluate(CompiledControl control, ReportData current, ReportData? previous, int? periodNumber, string? previousProblem = null)
     {
         if (control.IsBroken)
             return new(control, ControlStatus.NotChecked, [], control.Error);
@@ -24,7 +25,9 @@ public static class ControlEvaluator
                 return new(control, ControlStatus.NotApplicable, []);
         }
         if (control.NeedsPrevious && previous is null)
-            return new(control, ControlStatus.NotChecked, [], "контроль сравнивает с предыдущим периодом, а отчёт за предыдущий период не передан");
+            return new(control, ControlStatus.NotChecked, [], previousProblem is null
+                ? "контроль сравнивает с предыдущим периодом, а отчёт за предыдущий период не передан"
+                : $"контроль сравнивает с предыдущим периодом, а переданный отчёт не подходит: {previousProblem}");
 
         var ctx = new EvalContext(current, previous);
         try
@@ -44,24 +47,32 @@ public static class ControlEvaluator
             }
             var n = cond is { } c ? Node.Broadcast(result.Length, c.Length) : result.Length;
             List<ControlFailure>? failures = null;
+            HashSet<int>? reported = null; // allocated on the first failure only: passing is the hot path
             for (var i = 0; i < n; i++)
             {
                 if (cond is { } cv && !Vec.Truthy(cv.At(i)))
                     continue;
                 if (Vec.Truthy(result.At(i)))
                     continue;
+                // A single-valued rule under a list condition fails the same way at every position
+                // where the condition holds: report it once.
+                var at = result.Length == 1 ? 0 : i;
+                if (!(reported ??= []).Add(at))
+                    continue;
                 var cells = new List<CellRef>();
-                control.Rule!.CollectCells(ctx, result.Length == 1 ? 0 : i, cells);
+                control.Rule!.CollectCells(ctx, at, cells);
+                decimal? l = null, r = null;
+                string? op = null;
                 if (cmp is not null)
                 {
-                    var l = cmp.Round(left.At(i));
-                    var r = cmp.Round(right.At(i));
-                    (failures ??= []).Add(new ControlFailure(cells.Distinct().ToArray(), l, r, l - r, OperatorText(cmp.Op)));
+                    (l, r, op) = (cmp.Round(left.At(at)), cmp.Round(right.At(at)), OperatorText(cmp.Op));
                 }
-                else
+                else if (control.Rule.Explain(ctx, at) is { } e)
                 {
-                    (failures ??= []).Add(new ControlFailure(cells.Distinct().ToArray(), null, null, null, null));
+                    // An implication or a list of alternatives: name the comparison that failed.
+                    (l, r, op) = (e.Left, e.Right, OperatorText(e.Op));
                 }
+                (failures ??= []).Add(new ControlFailure(cells.Distinct().ToArray(), l, r, l - r, op));
             }
             return failures is null
                 ? new(control, ControlStatus.Passed, [])

@@ -65,16 +65,30 @@ public sealed class ControlParser
         "ABS", "FLOOR", "ROUND", "ISNULL", "NULLIF", "COALESCE",
     };
 
+    /// <summary>
+    /// The deepest expression accepted. Real controls nest a few levels; the cap keeps a hostile or
+    /// broken template from exhausting the stack in the parser, the binder or the evaluator.
+    /// </summary>
+    public const int MaxDepth = 200;
+
     private readonly string _text;
     private int _pos;
+    private int _nesting;
 
     private ControlParser(string text)
     {
         _text = text.Replace('|', ' ');
     }
 
+    [ThreadStatic]
+    private static int t_parses;
+
+    /// <summary>How many expressions this thread has parsed: lets tests prove a check does not re-parse controls.</summary>
+    internal static int ParsesOnThisThread => t_parses;
+
     public static Expr Parse(string text)
     {
+        t_parses++;
         var p = new ControlParser(text);
         p.SkipSpace();
         if (p.AtEnd)
@@ -83,7 +97,37 @@ public sealed class ControlParser
         p.SkipSpace();
         if (!p.AtEnd)
             throw p.Error($"лишний текст «{p.Rest()}»");
+        if (Depth(e) > MaxDepth)
+            throw new ControlSyntaxException($"Выражение слишком сложное: глубина вложенности больше {MaxDepth}.", 1);
         return e;
+    }
+
+    /// <summary>The depth of the tree, measured without recursion (a long chain a + b + … is deep).</summary>
+    private static int Depth(Expr root)
+    {
+        var max = 0;
+        var stack = new Stack<(Expr E, int D)>();
+        stack.Push((root, 1));
+        while (stack.Count > 0)
+        {
+            var (e, d) = stack.Pop();
+            max = Math.Max(max, d);
+            if (max > MaxDepth)
+                return max;
+            IEnumerable<Expr> children = e switch
+            {
+                NegateExpr n => [n.Operand],
+                ArithExpr a => [a.Left, a.Right],
+                CompareExpr c => [c.Left, c.Right],
+                LogicExpr l => [l.Left, l.Right],
+                FuncExpr f => f.Args,
+                SumExpr s => [s.Element],
+                _ => [],
+            };
+            foreach (var child in children)
+                stack.Push((child, d + 1));
+        }
+        return max;
     }
 
     private bool AtEnd => _pos >= _text.Length;
@@ -192,6 +236,20 @@ public sealed class ControlParser
     }
 
     private Expr ParseUnary()
+    {
+        if (++_nesting > MaxDepth)
+            throw Error($"слишком глубокая вложенность (больше {MaxDepth})");
+        try
+        {
+            return ParseUnaryCore();
+        }
+        finally
+        {
+            _nesting--;
+        }
+    }
+
+    private Expr ParseUnaryCore()
     {
         SkipSpace();
         var at = _pos;

@@ -30,6 +30,9 @@ internal sealed class ShapeMismatchException(int left, int right)
     public int Right { get; } = right;
 }
 
+/// <summary>The comparison behind a failure and its values, rounded to the control's precision.</summary>
+internal sealed record Explanation(CompareOp Op, decimal Left, decimal Right);
+
 internal sealed class EvalContext(ReportData current, ReportData? previous)
 {
     public ReportData Current { get; } = current;
@@ -51,6 +54,15 @@ internal abstract class Node
     public abstract int? StaticLength { get; }
 
     public abstract bool NeedsPrevious { get; }
+
+    /// <summary>
+    /// For a failing position of a boolean expression: the comparison that made it false and its two
+    /// values (after rounding). Slow path — only called for failures. Null when there is none to name.
+    /// </summary>
+    public virtual Explanation? Explain(EvalContext ctx, int position) => null;
+
+    /// <summary>The position in a child of <paramref name="length"/> values that pairs with <paramref name="position"/> (a single value is broadcast).</summary>
+    protected static int PositionIn(int length, int position) => length == 1 ? 0 : position;
 
     public static int Broadcast(int a, int b)
     {
@@ -116,11 +128,18 @@ internal sealed class ElementNode : Node
 
     private SectionData Data(EvalContext ctx) => (Previous ? ctx.Previous! : ctx.Current).Sections[_section];
 
-    public override Vec Eval(EvalContext ctx)
+    public override Vec Eval(EvalContext ctx) => Eval(ctx, ownInstances: false);
+
+    /// <param name="ownInstances">
+    /// For a previous-period reference to repeatable rows: read the previous report's own instances
+    /// rather than those matching the current report's — what a SUM over rows of last period means.
+    /// </param>
+    public Vec Eval(EvalContext ctx, bool ownInstances)
     {
-        var data = Data(ctx);
         if (_fixed)
         {
+            // Fixed rows are the same cells in every report: read them from whichever report is meant.
+            var data = Data(ctx);
             var values = new decimal?[_rows.Length * _cols.Length];
             var k = 0;
             foreach (var r in _rows)
@@ -131,27 +150,44 @@ internal sealed class ElementNode : Node
             }
             return new Vec(values, _rows.Length, _cols.Length);
         }
+        // Repeatable rows: the positions are the current report's instances, in its order. A
+        // previous-period reference reads, for each of them, the instance of the previous report
+        // with the same row and the same specifics — NULL when the previous report has none.
+        var own = !Previous || ownInstances;
+        var current = own ? Data(ctx) : ctx.Current.Sections[_section];
+        var previous = own ? null : ctx.Previous!.Sections[_section];
         var list = new List<decimal?>();
         var count = 0;
-        foreach (var inst in Instances(data))
+        foreach (var (r, inst) in Instances(current))
         {
             count++;
+            var values = previous is null ? inst.Values : SameInstance(previous.Rows[r], inst)?.Values;
             foreach (var c in _cols)
-                list.Add(inst.Values[c]);
+                list.Add(values?[c]);
         }
         return new Vec(list.ToArray(), count, _cols.Length);
     }
 
-    private IEnumerable<RowInstance> Instances(SectionData data)
+    private IEnumerable<(int Row, RowInstance Instance)> Instances(SectionData data)
     {
         foreach (var r in _rows)
         {
             foreach (var inst in data.Rows[r])
             {
                 if (Matches(inst))
-                    yield return inst;
+                    yield return (r, inst);
             }
         }
+    }
+
+    private static RowInstance? SameInstance(RowInstance[] candidates, RowInstance of)
+    {
+        foreach (var c in candidates)
+        {
+            if (Codes.Same(c.S1, of.S1) && Codes.Same(c.S2, of.S2) && Codes.Same(c.S3, of.S3))
+                return c;
+        }
+        return null;
     }
 
     private bool Matches(RowInstance inst)
@@ -164,22 +200,27 @@ internal sealed class ElementNode : Node
         return true;
     }
 
-    public override void CollectCells(EvalContext ctx, int position, List<CellRef> into)
+    public override void CollectCells(EvalContext ctx, int position, List<CellRef> into) => CollectCells(ctx, position, into, ownInstances: false);
+
+    public void CollectCells(EvalContext ctx, int position, List<CellRef> into, bool ownInstances)
     {
         if (_cols.Length == 0)
             return;
         var wantRow = position / _cols.Length;
         var col = _ts.Columns[_cols[position % _cols.Length]];
         var i = 0;
+        // The same walk as Eval: fixed rows once each, repeatable rows by the current report's instances
+        // (or, with ownInstances, by the report the reference reads).
+        var data = _fixed || ownInstances ? Data(ctx) : ctx.Current.Sections[_section];
         foreach (var r in _rows)
         {
-            foreach (var inst in Data(ctx).Rows[r])
+            foreach (var inst in data.Rows[r])
             {
                 if (!Matches(inst))
                     continue;
                 if (i++ == wantRow)
                 {
-                    into.Add(new CellRef(_ts.Code, _ts.Rows[r].Code, col.Code, inst.S1, inst.S2, inst.S3));
+                    into.Add(new CellRef(_ts.Code, _ts.Rows[r].Code, col.Code, inst.S1, inst.S2, inst.S3) { Previous = Previous });
                     return;
                 }
             }
@@ -212,9 +253,15 @@ internal sealed class SumNode(ElementNode element, SumMode mode) : Node
 
     public override bool NeedsPrevious => element.NeedsPrevious;
 
+    /// <summary>
+    /// Summing over rows reads every instance of the report the element refers to (for <c>SUM{{…}}</c>,
+    /// all of last period's); summing per row keeps the rows aligned with the current report's.
+    /// </summary>
+    private bool OwnInstances => Mode != SumMode.ColumnsPerRow;
+
     public override Vec Eval(EvalContext ctx)
     {
-        var v = element.Eval(ctx);
+        var v = element.Eval(ctx, OwnInstances);
         int outLen = Mode switch { SumMode.RowsPerColumn => v.Cols, SumMode.ColumnsPerRow => v.Rows, _ => 1 };
         var sums = new decimal[outLen];
         var any = new bool[outLen];
@@ -242,14 +289,14 @@ internal sealed class SumNode(ElementNode element, SumMode mode) : Node
 
     public override void CollectCells(EvalContext ctx, int position, List<CellRef> into)
     {
-        var v = element.Eval(ctx);
+        var v = element.Eval(ctx, OwnInstances);
         for (var r = 0; r < v.Rows; r++)
         {
             for (var c = 0; c < v.Cols; c++)
             {
                 var take = Mode switch { SumMode.RowsPerColumn => c == position, SumMode.ColumnsPerRow => r == position, _ => true };
                 if (take)
-                    element.CollectCells(ctx, r * v.Cols + c, into);
+                    element.CollectCells(ctx, r * v.Cols + c, into, OwnInstances);
             }
         }
     }
@@ -321,6 +368,15 @@ internal sealed class CompareNode(CompareOp op, Node left, Node right, int preci
 
     protected override decimal? Apply(decimal? a, decimal? b) => Holds(Round(a), Round(b)) ? 1 : 0;
 
+    public override Explanation? Explain(EvalContext ctx, int position)
+    {
+        var l = Left.Eval(ctx);
+        var r = Right.Eval(ctx);
+        if (l.Length == 0 && r.Length == 0)
+            return null;
+        return new Explanation(Op, Round(l.At(PositionIn(l.Length, position))), Round(r.At(PositionIn(r.Length, position))));
+    }
+
     private bool Holds(decimal l, decimal r)
     {
         var ok = Op switch
@@ -340,6 +396,19 @@ internal sealed class LogicNode(bool isAnd, Node left, Node right) : BinaryNode(
 {
     protected override decimal? Apply(decimal? a, decimal? b) =>
         (isAnd ? Vec.Truthy(a) && Vec.Truthy(b) : Vec.Truthy(a) || Vec.Truthy(b)) ? 1 : 0;
+
+    /// <summary>
+    /// The first false comparison of the failing branch: for <c>and</c> the first operand that is
+    /// false; for <c>or</c> (both false) the left one first.
+    /// </summary>
+    public override Explanation? Explain(EvalContext ctx, int position)
+    {
+        var l = Left.Eval(ctx);
+        if (!Vec.Truthy(l.At(PositionIn(l.Length, position))) && Left.Explain(ctx, PositionIn(l.Length, position)) is { } e)
+            return e;
+        var r = Right.Eval(ctx);
+        return Vec.Truthy(r.At(PositionIn(r.Length, position))) ? null : Right.Explain(ctx, PositionIn(r.Length, position));
+    }
 }
 
 /// <summary><c>ISNULL(x, v)</c> and, folded, <c>COALESCE(a, b, …)</c>: the first non-NULL.</summary>

@@ -109,7 +109,12 @@ public static class PeriodClause
                 Pos++;
             if (start == Pos)
                 throw Error("ожидается число");
-            return int.Parse(text.AsSpan(start, Pos - start), NumberStyles.None, CultureInfo.InvariantCulture);
+            if (!int.TryParse(text.AsSpan(start, Pos - start), NumberStyles.None, CultureInfo.InvariantCulture, out var value))
+            {
+                Pos = start;
+                throw Error("слишком большое число");
+            }
+            return value;
         }
     }
 }

@@ -4,7 +4,12 @@ using EKIS.Reporting.Templates.Xml;
 
 namespace EKIS.Reporting.Templates.Lint;
 
-public sealed record LintProblem(int Line, string Message)
+/// <summary>
+/// One lint problem. <see cref="Code"/> says what kind: <c>load</c> (noticed while loading: a bad
+/// attribute, format or reference), <c>duplicate</c>, <c>structure</c>, <c>cell</c> (a value check
+/// without what it needs), <c>control</c> (a control that cannot be evaluated), <c>dictionary</c>.
+/// </summary>
+public sealed record LintProblem(int Line, string Message, string Code = "load")
 {
     public override string ToString() => Line > 0 ? $"строка {Line}: {Message}" : Message;
 }
@@ -16,22 +21,13 @@ public sealed record LintProblem(int Line, string Message)
 /// </summary>
 public static class TemplateLinter
 {
-    public static IReadOnlyList<LintProblem> LintFile(string path)
-    {
-        try
-        {
-            return Lint(TemplateXml.LoadFile(path));
-        }
-        catch (XmlInputException ex)
-        {
-            return [new LintProblem(ex.Line, ex.Message)];
-        }
-    }
+    /// <summary>Lints a file; a file that cannot be used at all throws <see cref="XmlInputException"/>.</summary>
+    public static IReadOnlyList<LintProblem> LintFile(string path) => Lint(TemplateXml.LoadFile(path));
 
     public static IReadOnlyList<LintProblem> Lint(FormTemplate t)
     {
         var problems = t.LoadProblems.Select(p => new LintProblem(p.Line, p.Message)).ToList();
-        void Add(int line, string message) => problems.Add(new LintProblem(line, message));
+        void Add(int line, string message, string code = "structure") => problems.Add(new LintProblem(line, message, code));
 
         Duplicates(t.Title, f => f.Field.ToUpperInvariant(), f => f.Line, f => $"Поле титула «{f.Field}» повторяется.", problems);
         if (t.Header.Obj.Length > 0 && !t.Title.Any(f => string.Equals(f.Field, t.Header.Obj, StringComparison.OrdinalIgnoreCase)))
@@ -63,15 +59,15 @@ public static class TemplateLinter
         foreach (var c in t.Controls)
         {
             if (c.Definition.Id.Length == 0)
-                Add(c.Definition.Line, "У контроля не указан id.");
+                Add(c.Definition.Line, "У контроля не указан id.", "control");
             if (c.Error is { } error)
-                Add(c.Definition.Line, error);
+                Add(c.Definition.Line, error, "control");
         }
         Duplicates(t.Dictionaries, d => d.Id.ToUpperInvariant(), d => d.Line, d => $"Справочник «{d.Id}» повторяется.", problems);
         foreach (var d in t.Dictionaries)
             Duplicates(d.Terms, term => Codes.Key(term.Id), _ => d.Line, term => $"Справочник «{d.Id}»: код «{term.Id}» повторяется.", problems);
         if (t.Dictionary("s_time") is null)
-            Add(0, "Нет справочника периодов s_time: допустимые периоды будут выводиться только из периодичности.");
+            Add(0, "Нет справочника периодов s_time: допустимые периоды будут выводиться только из периодичности.", "dictionary");
         return problems.OrderBy(p => p.Line).ToArray();
     }
 
@@ -80,13 +76,13 @@ public static class TemplateLinter
         switch (spec.VldType)
         {
             case 1 or 4 when t.Dictionary(spec.Dic) is null:
-                problems.Add(new(spec.Line, $"{at}: проверка vldType={spec.VldType} ссылается на отсутствующий справочник «{spec.Dic}»."));
+                problems.Add(new(spec.Line, $"{at}: проверка vldType={spec.VldType} ссылается на отсутствующий справочник «{spec.Dic}».", "cell"));
                 break;
             case 2 when spec.Vld is null || ReportChecker.ParseRange(spec.Vld) is null:
-                problems.Add(new(spec.Line, $"{at}: для vldType=2 нужен диапазон vld=\"min-max\", а указано «{spec.Vld}»."));
+                problems.Add(new(spec.Line, $"{at}: для vldType=2 нужен диапазон vld=\"min-max\", а указано «{spec.Vld}».", "cell"));
                 break;
             case 3 when string.IsNullOrWhiteSpace(spec.Vld):
-                problems.Add(new(spec.Line, $"{at}: для vldType=3 нужен список vld=\"1,2\"."));
+                problems.Add(new(spec.Line, $"{at}: для vldType=3 нужен список vld=\"1,2\".", "cell"));
                 break;
         }
     }
@@ -97,7 +93,7 @@ public static class TemplateLinter
         foreach (var item in items)
         {
             if (!seen.Add(key(item)))
-                problems.Add(new LintProblem(line(item), message(item)));
+                problems.Add(new LintProblem(line(item), message(item), "duplicate"));
         }
     }
 }

@@ -24,4 +24,15 @@ public static class Codes
     public static bool Same(string? a, string? b) => string.Equals(Key(a), Key(b), StringComparison.Ordinal);
 
     public static bool IsNumeric(string code) => code.Length > 0 && code.All(c => c is >= '0' and <= '9');
+
+    /// <summary>
+    /// Orders two numeric codes by value without converting them to a number, so a code of any
+    /// length compares correctly and nothing can overflow.
+    /// </summary>
+    public static int CompareNumeric(string a, string b)
+    {
+        var x = Key(a);
+        var y = Key(b);
+        return x.Length != y.Length ? x.Length.CompareTo(y.Length) : string.CompareOrdinal(x, y);
+    }
 }

@@ -64,16 +64,20 @@ public static class SafeXml
             IgnoreProcessingInstructions = true,
             CloseInput = false,
         };
+        var start = stream.CanSeek ? stream.Position : -1;
+        XmlReader? reader = null;
         try
         {
-            using var reader = XmlReader.Create(stream, settings);
+            reader = XmlReader.Create(stream, settings);
             return XDocument.Load(reader, LoadOptions.SetLineInfo);
         }
         catch (XmlException ex) when (ex.Message.Contains("DTD", StringComparison.OrdinalIgnoreCase))
         {
+            // The reader refuses a prohibited DTD without a position (line 0): find the declaration.
+            var line = ex.LineNumber > 0 ? ex.LineNumber : DoctypeLine(stream, start);
             throw new XmlInputException(
-                $"{what}: файл содержит объявление DTD (<!DOCTYPE>), строка {ex.LineNumber}. DTD и пользовательские сущности не допускаются.",
-                ex.LineNumber, ex);
+                $"{what}: файл содержит объявление DTD (<!DOCTYPE>){(line > 0 ? $", строка {line}" : "")}. DTD и пользовательские сущности не допускаются.",
+                line, ex);
         }
         catch (XmlException ex) when (ex.Message.Contains("limit", StringComparison.OrdinalIgnoreCase))
         {
@@ -85,6 +89,33 @@ public static class SafeXml
                 $"{what}: файл не является корректным XML (строка {ex.LineNumber}, позиция {ex.LinePosition}): {ex.Message}",
                 ex.LineNumber, ex);
         }
+        finally
+        {
+            reader?.Dispose();
+        }
+    }
+
+    /// <summary>The line of <c>&lt;!DOCTYPE</c> in a seekable stream read from <paramref name="start"/>; 0 when unknown.</summary>
+    private static int DoctypeLine(Stream stream, long start)
+    {
+        if (start < 0 || !stream.CanSeek)
+            return 0;
+        try
+        {
+            stream.Position = start;
+            using var text = new StreamReader(stream, detectEncodingFromByteOrderMarks: true, leaveOpen: true);
+            var line = 1;
+            while (text.ReadLine() is { } l)
+            {
+                if (l.Contains("<!DOCTYPE", StringComparison.OrdinalIgnoreCase))
+                    return line;
+                line++;
+            }
+        }
+        catch (IOException)
+        {
+        }
+        return 0;
     }
 
     internal static int LineOf(XObject node) => node is IXmlLineInfo li && li.HasLineInfo() ? li.LineNumber : 0;

@@ -159,18 +159,25 @@ public static partial class TemplateXml
             line);
     }
 
+    /// <summary><c>N(p,s)</c> or <c>C(n)</c>; null when the text is neither or a size does not fit an int.</summary>
     public static CellFormat? ParseFormat(string text)
     {
         var m = NumberFormat().Match(text);
         if (m.Success)
         {
-            var p = int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
-            var s = m.Groups[2].Success ? int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture) : 0;
+            if (!Size(m.Groups[1].Value, out var p))
+                return null;
+            var s = 0;
+            if (m.Groups[2].Success && !Size(m.Groups[2].Value, out s))
+                return null;
             return new CellFormat.Number(p, s);
         }
         m = TextFormat().Match(text);
-        return m.Success ? new CellFormat.Text(int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)) : null;
+        return m.Success && Size(m.Groups[1].Value, out var n) ? new CellFormat.Text(n) : null;
     }
+
+    private static bool Size(string digits, out int value) =>
+        int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out value);
 
     private static ControlDefinition ReadControl(XElement c, List<TemplateProblem> problems)
     {
