@@ -35,7 +35,16 @@ public static class CliProgram
 
         try
         {
-            return await root.Parse(args).InvokeAsync();
+            var parsed = root.Parse(args);
+            // A command line that does not parse is unusable input: exit 2, like every other unusable input.
+            if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)
+            {
+                foreach (var error in parsed.Errors)
+                    Console.Error.WriteLine(error.Message);
+                Console.Error.WriteLine("Справка: ekis --help");
+                return CliContext.Unusable;
+            }
+            return await parsed.InvokeAsync();
         }
         finally
         {
