@@ -35,7 +35,7 @@ public sealed class EditModel(EditableCard cards, SaveOrganisation save, Current
         var result = await save.SaveAsync(new SaveOrganisation.Command(fields), actor.Actor, ct);
         if (result.Saved) return RedirectToPage(new { id, saved = true });
         Problems = result.Problems;
-        Values = EditableCard.Editable.ToDictionary(c => c, c => (string?)Request.Form[c].ToString());
+        Values = EditableCard.Editable.ToDictionary(c => c, c => Request.Form.ContainsKey(c) ? Request.Form[c].ToString() : card.Fields[c]);
         return Page();
     }
 }

@@ -31,7 +31,7 @@ public sealed class ProposeModel(EditableCard cards, RegistryProposals proposals
         var outcome = await proposals.ProposeAsync(current.Required, id, c => Request.Form[c], actor.Actor, ct);
         if (outcome.Ok) return RedirectToPage("/Registry/Proposals", new { sent = outcome.Id });
         Problems = outcome.Problems;
-        Values = EditableCard.Editable.ToDictionary(c => c, c => (string?)Request.Form[c].ToString());
+        Values = EditableCard.Editable.ToDictionary(c => c, c => Request.Form.ContainsKey(c) ? Request.Form[c].ToString() : card.Fields[c]);
         return Page();
     }
 }

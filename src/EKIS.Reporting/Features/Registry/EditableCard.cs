@@ -47,13 +47,15 @@ public sealed class EditableCard(NpgsqlDataSource db)
         return new Card(r.Id, r.EkisCode, r.Level, fields);
     }
 
-    /// <summary>The fields of a submitted form that differ from the card (trimmed; "" clears a field).</summary>
+    /// <summary>The fields of a submitted form that differ from the card (trimmed; "" clears a field, an absent one is kept).</summary>
     public static Dictionary<string, string> Changes(Card card, Func<string, string?> submitted)
     {
         var changes = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var column in Editable)
         {
-            var value = submitted(column)?.Trim() ?? "";
+            // A field the form did not send stays as it is; a field sent empty is cleared.
+            if (submitted(column) is not { } sent) continue;
+            var value = sent.Trim();
             if (value != (card.Fields[column] ?? "")) changes[column] = value;
         }
         return changes;
