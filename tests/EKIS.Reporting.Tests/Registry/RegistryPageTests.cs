@@ -20,6 +20,8 @@ public sealed class RegistryPageTests : DatabaseTest
     [SetUp]
     public Task SeedAsync() => new SeedDemo(Db).RunAsync(Actor.Cli);
 
+    private static Task<long> GroupIdAsync(string code) => ScalarAsync<long>("SELECT id FROM ekis.org_group WHERE code = $1", code);
+
     private static async Task<string> UserActorAsync(string login) =>
         "user:" + await ScalarAsync<long>("SELECT id FROM ekis.app_user WHERE login = $1", login);
 
@@ -44,6 +46,9 @@ public sealed class RegistryPageTests : DatabaseTest
             Assert.That(await GetPageAsync("analyst", "/Registry?q=Лицей+№+7"), Does.Contain("Найдено: 1").And.Contain("300001"));
             Assert.That(await GetPageAsync("analyst", "/Registry?q=5002100049"), Does.Contain("Найдено: 2"), "by ИНН: the school and its branch");
             Assert.That(await GetPageAsync("analyst", "/Registry?page=2"), Does.Contain("Найдено: 358"));
+            // Gymnasium № 2, Lyceum № 7 and, in each of the ten generated municipalities, gymnasiums 10, 20, 30 and lyceums 1, 11, 21.
+            Assert.That(await GetPageAsync("analyst", $"/Registry?group={await GroupIdAsync("gymnasiums-lyceums")}"), Does.Contain("Найдено: 62"));
+            Assert.That(await GetPageAsync("operator", $"/Registry?group={await GroupIdAsync("gymnasiums-lyceums")}"), Does.Contain("Найдено: 1"));
         });
     }
 
