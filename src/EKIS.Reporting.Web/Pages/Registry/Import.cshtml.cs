@@ -56,6 +56,7 @@ public sealed class ImportModel(ImportRegistry import, ICurrentActor actor, ILog
         if (Result.IsClean)
         {
             Directory.CreateDirectory(Folder);
+            RemoveStaleFiles();
             Token = Guid.NewGuid().ToString("N");
             await System.IO.File.WriteAllBytesAsync(PathOf(Token, FileName), bytes, ct);
         }
@@ -78,6 +79,17 @@ public sealed class ImportModel(ImportRegistry import, ICurrentActor actor, ILog
         if (Result.Applied)
             log.LogInformation("Registry file {FileName} applied: {Created} created, {Updated} updated", fileName, Result.Created, Result.Updated);
         return Page();
+    }
+
+    /// <summary>Checked files that were never applied are of no use after a day.</summary>
+    private static void RemoveStaleFiles()
+    {
+        foreach (var f in new DirectoryInfo(Folder).EnumerateFiles())
+        {
+            if (f.LastWriteTimeUtc >= DateTime.UtcNow.AddDays(-1)) continue;
+            try { f.Delete(); }
+            catch (IOException) { /* another request may be applying it right now */ }
+        }
     }
 
     private static string PathOf(string token, string fileName) => Path.Combine(Folder, token + Path.GetExtension(fileName).ToLowerInvariant());
