@@ -47,7 +47,7 @@ public sealed class ActorAndSeedTests : DatabaseTest
             Assert.That(first.Inserted, Is.EqualTo(rowsAfterFirst));
             Assert.That(second.Inserted, Is.Zero);
             Assert.That(await ScalarAsync<long>(seededRows), Is.EqualTo(rowsAfterFirst));
-            Assert.That(await ScalarAsync<long>("SELECT count(*) FROM ekis.org_unit WHERE level = 'municipality'"), Is.EqualTo(3));
+            Assert.That(await ScalarAsync<long>("SELECT count(*) FROM ekis.org_unit WHERE level = 'municipality'"), Is.EqualTo(13));
             Assert.That(await ScalarAsync<long>("SELECT count(DISTINCT created_by) FROM ekis.org_unit"), Is.EqualTo(1));
         });
     }

@@ -21,9 +21,12 @@ public sealed class OrganisationHistory(NpgsqlDataSource db)
         var rows = await conn.QueryAsync<Row>(new CommandDefinition("""
             SELECT h.id, h.operation,
                    CASE WHEN isfinite(h.effective_on) THEN h.effective_on::timestamp END AS EffectiveOn,
-                   h.changed_at AS ChangedAt, h.changed_by AS ChangedBy, h.reason,
+                   h.changed_at AS ChangedAt,
+                   coalesce(u.full_name || ' (' || u.login || ')', h.changed_by) AS ChangedBy, h.reason,
                    h.old_row::text AS OldRow, h.new_row::text AS NewRow
             FROM ekis.org_unit_history h
+            -- Actors of people are "user:<id>"; show the person (system actors stay as they are).
+            LEFT JOIN ekis.app_user u ON h.changed_by = 'user:' || u.id
             WHERE h.org_unit_id = (SELECT id FROM ekis.org_unit WHERE ekis_code = @ekisCode)
             ORDER BY h.id
             """, new { ekisCode }, cancellationToken: ct));

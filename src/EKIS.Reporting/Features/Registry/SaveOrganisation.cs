@@ -19,6 +19,18 @@ public sealed class SaveOrganisation(NpgsqlDataSource db)
         public bool Saved => Problems.Count == 0;
     }
 
+    /// <summary>The problems saving would report, without writing anything (proposed changes are checked so).</summary>
+    public async Task<IReadOnlyList<RegistryProblem>> CheckAsync(Command command, CancellationToken ct = default)
+    {
+        var unknown = command.Fields.Keys.Where(k => C.All.All(c => c.Name != k)).ToList();
+        if (unknown.Count > 0)
+            return unknown.Select(k => new RegistryProblem(null, k, $"Неизвестное поле «{k}».")).ToList();
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var snapshot = await RegistrySnapshot.LoadAsync(conn, null, ct);
+        var plan = RegistryPlanner.Build([new RegistryRow(0, command.Fields)], snapshot);
+        return plan.Problems.Select(p => p with { Row = null }).ToList();
+    }
+
     public async Task<Result> SaveAsync(Command command, Actor actor, CancellationToken ct = default)
     {
         var unknown = command.Fields.Keys.Where(k => C.All.All(c => c.Name != k)).ToList();

@@ -1,0 +1,116 @@
+using Dapper;
+using EKIS.Reporting.Features.Access;
+using Npgsql;
+
+namespace EKIS.Reporting.Features.Registry;
+
+/// <summary>
+/// The registry list (issue 4, item 7): respondents (organisations and branches) in the role's scope,
+/// searched by name, ЕКИС code or ИНН and filtered by municipality, kind, status and group; paged.
+/// </summary>
+public sealed class SearchRegistry(NpgsqlDataSource db)
+{
+    public sealed record Query(string? Search = null, long? MunicipalityId = null, string? Kind = null, string? Status = null,
+        long? GroupId = null, int Page = 1, int PageSize = 50);
+
+    public sealed record Row(long Id, string Level, string EkisCode, string Name, string? ShortName, string? Kind, string Status,
+        string? Inn, string? MunicipalityName, string? ParentName);
+
+    public sealed record Result(IReadOnlyList<Row> Items, int Total, int PageNumber, int PageSize)
+    {
+        public int Pages => Math.Max(1, (Total + PageSize - 1) / PageSize);
+    }
+
+    public sealed record Option(long Id, string Name);
+
+    public static readonly IReadOnlyList<KeyValuePair<string, string>> Kinds =
+    [
+        new("preschool", "дошкольная"), new("general", "общеобразовательная"), new("additional", "дополнительного образования"),
+        new("vocational", "профессиональная"), new("other", "иная"),
+    ];
+
+    public static readonly IReadOnlyList<KeyValuePair<string, string>> Statuses =
+    [
+        new("active", "действует"), new("reorganising", "реорганизуется"), new("closed", "закрыта"),
+    ];
+
+    public static string KindTitle(string? kind) => Kinds.FirstOrDefault(k => k.Key == kind).Value ?? kind ?? "";
+    public static string StatusTitle(string status) => Statuses.FirstOrDefault(k => k.Key == status).Value ?? status;
+
+    // The municipality of a respondent: an organisation's parent, a branch's grandparent.
+    private const string From = """
+        FROM ekis.org_unit u
+        JOIN ekis.units_in_scope(@role, @unit) s ON s.id = u.id
+        JOIN ekis.org_unit p ON p.id = u.parent_id
+        JOIN ekis.org_unit m ON m.id = CASE WHEN u.level = 'branch' THEN p.parent_id ELSE p.id END
+        WHERE u.level IN ('organisation', 'branch')
+          AND (@q::text IS NULL OR lower(u.name) LIKE @q OR lower(coalesce(u.short_name, '')) LIKE @q
+               OR lower(u.ekis_code) LIKE @q OR u.inn LIKE @q)
+          AND (@municipality::bigint IS NULL OR m.id = @municipality)
+          AND (@kind::text IS NULL OR u.kind = @kind)
+          AND (@status::text IS NULL OR u.status = @status)
+          AND (@group::bigint IS NULL OR EXISTS (SELECT 1 FROM ekis.org_group_member gm WHERE gm.group_id = @group AND gm.org_unit_id = u.id))
+        """;
+
+    public async Task<Result> RunAsync(AccessScope scope, Query query, CancellationToken ct = default)
+    {
+        var page = Math.Max(1, query.Page);
+        var pageSize = Math.Clamp(query.PageSize, 10, 200);
+        var q = string.IsNullOrWhiteSpace(query.Search) ? null
+            : "%" + query.Search.Trim().ToLowerInvariant().Replace("\\", "\\\\", StringComparison.Ordinal)
+                .Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
+        var args = new
+        {
+            role = scope.Role, unit = scope.OrgUnitId, q, municipality = query.MunicipalityId,
+            kind = string.IsNullOrEmpty(query.Kind) ? null : query.Kind,
+            status = string.IsNullOrEmpty(query.Status) ? null : query.Status,
+            group = query.GroupId, offset = (page - 1) * pageSize, pageSize,
+        };
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var total = await conn.ExecuteScalarAsync<int>(new CommandDefinition("SELECT count(*) " + From, args, cancellationToken: ct));
+        var items = await conn.QueryAsync<Row>(new CommandDefinition($"""
+            SELECT u.id, u.level, u.ekis_code AS EkisCode, u.name, u.short_name AS ShortName, u.kind, u.status, u.inn,
+                   coalesce(m.short_name, m.name) AS MunicipalityName,
+                   CASE WHEN u.level = 'branch' THEN coalesce(p.short_name, p.name) END AS ParentName
+            {From}
+            ORDER BY m.name, u.ekis_code
+            OFFSET @offset LIMIT @pageSize
+            """, args, cancellationToken: ct));
+        return new Result(items.ToList(), total, page, pageSize);
+    }
+
+    /// <summary>The municipalities in the role's scope, for the filter.</summary>
+    public async Task<IReadOnlyList<Option>> MunicipalitiesAsync(AccessScope scope, CancellationToken ct = default)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var rows = await conn.QueryAsync<Option>(new CommandDefinition("""
+            SELECT u.id, coalesce(u.short_name, u.name) AS Name
+            FROM ekis.org_unit u JOIN ekis.units_in_scope(@role, @unit) s ON s.id = u.id
+            WHERE u.level = 'municipality' ORDER BY u.name
+            """, new { role = scope.Role, unit = scope.OrgUnitId }, cancellationToken: ct));
+        return rows.ToList();
+    }
+
+    /// <summary>All groups (their names are not scoped data; membership is filtered by scope above).</summary>
+    public async Task<IReadOnlyList<Option>> GroupsAsync(CancellationToken ct = default)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var rows = await conn.QueryAsync<Option>(new CommandDefinition(
+            "SELECT id, name FROM ekis.org_group ORDER BY name", cancellationToken: ct));
+        return rows.ToList();
+    }
+
+    public sealed record Node(long Id, long? ParentId, string Level, string EkisCode, string Name, string? ShortName, string Status);
+
+    /// <summary>Every unit in the role's scope, for the tree view (a few thousand rows at most).</summary>
+    public async Task<IReadOnlyList<Node>> TreeAsync(AccessScope scope, CancellationToken ct = default)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var rows = await conn.QueryAsync<Node>(new CommandDefinition("""
+            SELECT u.id, u.parent_id AS ParentId, u.level, u.ekis_code AS EkisCode, u.name, u.short_name AS ShortName, u.status
+            FROM ekis.org_unit u JOIN ekis.units_in_scope(@role, @unit) s ON s.id = u.id
+            ORDER BY u.ekis_code
+            """, new { role = scope.Role, unit = scope.OrgUnitId }, cancellationToken: ct));
+        return rows.ToList();
+    }
+}
