@@ -59,7 +59,6 @@ CREATE TABLE ekis.campaign_respondent (
     dropped_at   timestamptz,
     dropped_by   text,
     dropped_reason text,
-    extension_until date,
     PRIMARY KEY (campaign_id, org_unit_id),
     CHECK ((dropped_at IS NULL) = (dropped_by IS NULL))
 );
