@@ -122,6 +122,26 @@ public sealed class RejectionTests : CampaignTest
     }
 
     [Test]
+    public async Task An_employee_without_rights_can_neither_fill_nor_submit()
+    {
+        var id = await StartSchool1Async();
+        var nobody = await ScopeAsync("t-norights", EKIS.Reporting.Features.Access.Roles.Employee, "100001");
+        Assert.That((await SaveAsync(nobody, id, [new("1", "01", "3", "1")])).Outcome, Is.EqualTo(SaveValues.Outcome.Forbidden));
+        Assert.That((await Review.SubmitAsync(nobody, As(nobody), id)).Outcome, Is.EqualTo(ReportReview.Outcome.Forbidden));
+    }
+
+    [Test]
+    public async Task Saving_known_cells_again_does_not_use_up_cell_ids()
+    {
+        var id = await StartSchool1Async();
+        await SaveAsync(Director, id, CleanCells(), FullTitle);
+        var max = await ScalarAsync<int>("SELECT max(cell_id) FROM ekis.template_cell");
+        await SaveAsync(Director, id, CleanCells(grade2Pupils: "36"));
+        await SaveAsync(Director, id, [new("2", "01", "4", "5", S1: "3")]);
+        Assert.That(await ScalarAsync<int>("SELECT max(cell_id) FROM ekis.template_cell"), Is.EqualTo(max + 1), "one new cell for the new grade's column 4");
+    }
+
+    [Test]
     public async Task Only_an_analyst_opens_campaigns()
     {
         Assert.ThrowsAsync<UnauthorizedAccessException>(() =>

@@ -85,6 +85,9 @@ public sealed class SaveValues(NpgsqlDataSource db, TimeProvider clock)
         var changes = (await c.QueryAsync<Change>(new CommandDefinition("""
             INSERT INTO ekis.template_cell (template_version_id, section, row_code, column_code, s1, s2, s3)
             SELECT @tv, s, r, col, a, b, d FROM unnest(@sections::text[], @rows::text[], @columns::text[], @s1::text[], @s2::text[], @s3::text[]) AS i (s, r, col, a, b, d)
+            -- Only addresses not yet known: a conflicting insert would still use up an identity value.
+            WHERE NOT EXISTS (SELECT 1 FROM ekis.template_cell tc WHERE tc.template_version_id = @tv AND tc.section = i.s AND tc.row_code = i.r
+                              AND tc.column_code = i.col AND tc.s1 IS NOT DISTINCT FROM i.a AND tc.s2 IS NOT DISTINCT FROM i.b AND tc.s3 IS NOT DISTINCT FROM i.d)
             ON CONFLICT DO NOTHING;
 
             WITH input AS (
