@@ -13,6 +13,6 @@ public sealed class CheckReport(NpgsqlDataSource db)
         var head = await ReportAccess.GetAsync(conn, null, scope, reportId, forUpdate: false, ct);
         if (head is null) return null;
         var r = await ReportValues.LoadAsync(conn, null, head, ct);
-        return ReportChecker.Check(r.Template, r.Model);
+        return ReportChecker.Check(r.Template, r.Model, await ReportValues.PreviousAsync(conn, null, head, ct));
     }
 }

@@ -11,11 +11,11 @@ public sealed record ReportHead(long Id, long CampaignId, long OrgUnitId, long M
 {
     public bool IsEditableStatus => Status is ReportStatus.Draft or ReportStatus.ReturnedByMunicipality or ReportStatus.ReturnedByRegion;
 
-    /// <summary>Whether the respondent may still edit or send on <paramref name="today"/>: before the due date, within an extension, or within the resubmission date of a return.</summary>
+    /// <summary>Whether the respondent may still edit or send on <paramref name="today"/>: before the due date, within an extension, or within the resubmission date of a return or reopening.</summary>
     public bool WithinDeadline(DateOnly today) =>
         today <= DueDate
         || (ExtensionUntil is { } e && today <= e)
-        || (Status is ReportStatus.ReturnedByMunicipality or ReportStatus.ReturnedByRegion && ResubmitUntil is { } r && today <= r);
+        || (ResubmitUntil is { } r && today <= r);
 }
 
 public static class ReportStatus
@@ -43,6 +43,13 @@ internal static class ReportAccess
 {
     /// <summary>The report if the role's scope covers its respondent, else null (not found — its existence is not revealed).</summary>
     public static Task<ReportHead?> GetAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, AccessScope scope, long reportId, bool forUpdate, CancellationToken ct) =>
+        QueryAsync(conn, tx, scope, reportId, forUpdate, ct);
+
+    /// <summary>Without a scope only for reads the system makes on its own account (the previous period's report of the same respondent).</summary>
+    public static Task<ReportHead?> GetUnscopedAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, long reportId, CancellationToken ct) =>
+        QueryAsync(conn, tx, null, reportId, forUpdate: false, ct);
+
+    private static Task<ReportHead?> QueryAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, AccessScope? scope, long reportId, bool forUpdate, CancellationToken ct) =>
         conn.QuerySingleOrDefaultAsync<ReportHead?>(new CommandDefinition($"""
             SELECT r.id, r.campaign_id AS CampaignId, r.org_unit_id AS OrgUnitId,
                    CASE WHEN u.level = 'branch' THEN p.parent_id ELSE u.parent_id END AS MunicipalityId,
@@ -50,13 +57,13 @@ internal static class ReportAccess
                    c.template_version_id AS TemplateVersionId, c.year, c.period, c.due_date AS DueDate, c.status AS CampaignStatus,
                    r.extension_until AS ExtensionUntil, r.resubmit_until AS ResubmitUntil, r.title::text AS Title
             FROM ekis.report r
-            JOIN ekis.units_in_scope(@role, @unit) s ON s.id = r.org_unit_id
+            {(scope is null ? "" : "JOIN ekis.units_in_scope(@role, @unit) s ON s.id = r.org_unit_id")}
             JOIN ekis.campaign c ON c.id = r.campaign_id
             JOIN ekis.org_unit u ON u.id = r.org_unit_id
             LEFT JOIN ekis.org_unit p ON p.id = u.parent_id
             WHERE r.id = @reportId
             {(forUpdate ? "FOR UPDATE OF r" : "")}
-            """, new { role = scope.Role, unit = scope.OrgUnitId, reportId }, tx, cancellationToken: ct));
+            """, new { role = scope?.Role, unit = scope?.OrgUnitId, reportId }, tx, cancellationToken: ct));
 
     /// <summary>Director, or an employee holding <paramref name="right"/> (fill implies nothing about submit).</summary>
     public static async Task<bool> HasRightAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, AccessScope scope, string right, CancellationToken ct)

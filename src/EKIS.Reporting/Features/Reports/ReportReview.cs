@@ -20,6 +20,7 @@ public sealed class ReportReview(NpgsqlDataSource db, TimeProvider clock)
     public sealed record Result(Outcome Outcome, string Status, string? Message = null, CheckResult? Check = null)
     {
         public bool Ok => Outcome == Outcome.Done;
+        public long? NewReportId { get; init; }
     }
 
     /// <summary>How long a returned report stays open for resubmission when the reviewer sets no date.</summary>
@@ -37,7 +38,7 @@ public sealed class ReportReview(NpgsqlDataSource db, TimeProvider clock)
             if (head.CampaignStatus != "open" || !head.WithinDeadline(Today))
                 return new Result(Outcome.Deadline, head.Status, "Срок сдачи отчёта истёк: отправить его можно только после продления срока.");
             var values = await ReportValues.LoadAsync(c, tx, head, ct);
-            var check = ReportChecker.Check(values.Template, values.Model);
+            var check = ReportChecker.Check(values.Template, values.Model, await ReportValues.PreviousAsync(c, tx, head, ct));
             if (check.HasErrors)
                 return new Result(Outcome.HasErrors, head.Status, $"В отчёте есть ошибки ({check.Errors.Count}): исправьте их и отправьте снова.", check);
             await ReportAccess.RecordTransitionAsync(c, tx, head.Id, head.Status, ReportStatus.Submitted, null, ct);
@@ -59,6 +60,52 @@ public sealed class ReportReview(NpgsqlDataSource db, TimeProvider clock)
 
     public Task<Result> ReturnByRegionAsync(AccessScope scope, Actor actor, long reportId, string comment, DateOnly? resubmitUntil = null, CancellationToken ct = default) =>
         MoveAsync(scope, actor, reportId, Roles.RegionalAnalyst, [ReportStatus.Submitted, ReportStatus.AcceptedByMunicipality], ReportStatus.ReturnedByRegion, comment, resubmitUntil, ct);
+
+    /// <summary>An analyst extends one respondent's deadline; the override goes to the audit trail with its reason.</summary>
+    public Task<Result> GrantExtensionAsync(AccessScope scope, Actor actor, long reportId, DateOnly until, string reason, CancellationToken ct = default) =>
+        RunAsync(scope, actor, reportId, null, async (c, tx, head) =>
+        {
+            if (!scope.IsRegional)
+                return new Result(Outcome.Forbidden, head.Status, "Продлевать срок может только аналитик департамента.");
+            if (string.IsNullOrWhiteSpace(reason))
+                return new Result(Outcome.CommentRequired, head.Status, "Укажите причину продления срока.");
+            await c.ExecuteAsync(new CommandDefinition("""
+                UPDATE ekis.report SET extension_until = @until::date, row_version = row_version + 1, updated_at = now(), updated_by = ekis.current_actor()
+                WHERE id = @id;
+                INSERT INTO ekis.audit_event (action, entity, entity_id, details)
+                VALUES ('extension', 'report', @id::text, jsonb_build_object('from', @from::date, 'until', @until::date, 'reason', @reason));
+                """, new { id = head.Id, until = Campaigns.Dates.Param(until), from = Campaigns.Dates.Param(head.ExtensionUntil), reason = reason.Trim() },
+                tx, cancellationToken: ct));
+            return new Result(Outcome.Done, head.Status);
+        }, ct);
+
+    /// <summary>
+    /// Corrections after regional acceptance: the analyst reopens the report as a new version (a draft with
+    /// the accepted values copied); the accepted version stays readable. Returns the new version's id in <see cref="Result.NewReportId"/>.
+    /// </summary>
+    public Task<Result> ReopenAsNewVersionAsync(AccessScope scope, Actor actor, long reportId, string comment, CancellationToken ct = default) =>
+        RunAsync(scope, actor, reportId, null, async (c, tx, head) =>
+        {
+            if (!scope.IsRegional)
+                return new Result(Outcome.Forbidden, head.Status, "Открыть отчёт для исправления может только аналитик департамента.");
+            if (head.Status != ReportStatus.AcceptedByRegion)
+                return new Result(Outcome.WrongStatus, head.Status, "Новую версию можно открыть только у отчёта, принятого департаментом.");
+            if (string.IsNullOrWhiteSpace(comment))
+                return new Result(Outcome.CommentRequired, head.Status, "Укажите, что нужно исправить.");
+            var newId = await c.ExecuteScalarAsync<long?>(new CommandDefinition("""
+                INSERT INTO ekis.report (campaign_id, org_unit_id, version, title, extension_until, resubmit_until)
+                SELECT campaign_id, org_unit_id, version + 1, title, extension_until, @until::date FROM ekis.report r
+                WHERE r.id = @id AND NOT EXISTS (SELECT 1 FROM ekis.report n WHERE n.campaign_id = r.campaign_id AND n.org_unit_id = r.org_unit_id AND n.version > r.version)
+                RETURNING id
+                """, new { id = head.Id, until = Campaigns.Dates.Param(Today.AddDays(DefaultResubmitDays)) }, tx, cancellationToken: ct));
+            if (newId is not { } n)
+                return new Result(Outcome.WrongStatus, head.Status, "У этого отчёта уже есть более новая версия.");
+            await c.ExecuteAsync(new CommandDefinition("""
+                INSERT INTO ekis.report_value (report_id, cell_id, value, text_value) SELECT @n, cell_id, value, text_value FROM ekis.report_value WHERE report_id = @id;
+                INSERT INTO ekis.report_transition (report_id, from_status, to_status, comment) VALUES (@n, NULL, 'draft', @comment);
+                """, new { n, id = head.Id, comment = comment.Trim() }, tx, cancellationToken: ct));
+            return new Result(Outcome.Done, ReportStatus.Draft) { NewReportId = n };
+        }, ct);
 
     public sealed record Transition(string? FromStatus, string ToStatus, string? Comment, DateTime At, string Actor);
 

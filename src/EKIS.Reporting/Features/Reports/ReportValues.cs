@@ -38,6 +38,23 @@ public sealed class ReportValues(NpgsqlDataSource db)
         return new Result(head, title, cells, BuildModel(template, head, title, cells), template);
     }
 
+    /// <summary>
+    /// The previous period's report for controls with <c>{{…}}</c>: the same respondent's latest
+    /// regionally accepted report made with the same template version for an earlier period, or null.
+    /// </summary>
+    internal static async Task<Report?> PreviousAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, ReportHead head, CancellationToken ct)
+    {
+        var id = await conn.ExecuteScalarAsync<long?>(new CommandDefinition("""
+            SELECT r.id FROM ekis.report r JOIN ekis.campaign c ON c.id = r.campaign_id
+            WHERE r.org_unit_id = @OrgUnitId AND c.template_version_id = @TemplateVersionId AND r.status = 'accepted_by_region'
+              AND (c.year, c.period) < (@Year, @Period)
+            ORDER BY c.year DESC, c.period DESC, r.version DESC LIMIT 1
+            """, new { head.OrgUnitId, head.TemplateVersionId, head.Year, head.Period }, tx, cancellationToken: ct));
+        if (id is not { } previousId) return null;
+        var previous = await ReportAccess.GetUnscopedAsync(conn, tx, previousId, ct);
+        return previous is null ? null : (await LoadAsync(conn, tx, previous, ct)).Model;
+    }
+
     private sealed record StoredCell(string Section, string Row, string Column, string? S1, string? S2, string? S3, decimal? Value, string? TextValue);
 
     /// <summary>The engine's report model: sections and rows in template order, title fields in the template's order.</summary>
