@@ -80,3 +80,21 @@ public sealed class ScopeTests : CampaignTest
         Assert.That(await ScalarAsync<string>("SELECT dropped_by FROM ekis.campaign_respondent WHERE dropped_at IS NOT NULL"), Is.EqualTo($"user:{Analyst.UserId}"));
     }
 }
+
+/// <summary>Issue 6, point 2: «Мои формы».</summary>
+public sealed class MyFormsTests : CampaignTest
+{
+    [Test]
+    public async Task A_school_sees_its_open_forms_with_status_and_days_left_and_nothing_of_other_schools()
+    {
+        var forms = new MyForms(Db, Clock);
+        var before = (await forms.ListAsync(Director)).Single();
+        Assert.That((before.Form.OrgUnitId, before.Form.StatusTitle, before.DaysLeft), Is.EqualTo((School1, "не начат", 5)));
+
+        var id = await SubmittedReportAsync();
+        await Review.ReturnByMunicipalityAsync(Operator, As(Operator), id, "исправьте", Due.AddDays(4));
+        var after = (await forms.ListAsync(Director)).Single();
+        Assert.That((after.Form.ReportId, after.Form.Status, after.DaysLeft), Is.EqualTo(((long?)id, ReportStatus.ReturnedByMunicipality, 9)));
+        Assert.That((await forms.ListAsync(Director7)).Single().Form.OrgUnitId, Is.EqualTo(Lyceum7));
+    }
+}
