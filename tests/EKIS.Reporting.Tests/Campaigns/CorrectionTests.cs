@@ -67,3 +67,23 @@ public sealed class CorrectionTests : CampaignTest
         Assert.That(after.NotChecked.Select(f => f.Code), Does.Not.Contain("4"));
     }
 }
+
+/// <summary>Issue 6, point 4: bulk acceptance of clean reports of a municipality.</summary>
+public sealed class BulkAcceptanceTests : CampaignTest
+{
+    [Test]
+    public async Task An_operator_accepts_clean_submitted_reports_of_the_municipality_at_once_and_leaves_drafts_alone()
+    {
+        var clean = await SubmittedReportAsync();
+        var director2 = await ScopeAsync("t-director2", EKIS.Reporting.Features.Access.Roles.Director, "100002");
+        var draft = (await Start.StartAsync(director2, As(director2), CampaignId, Gymnasium2))!.Value;
+        await SaveAsync(director2, draft, CleanCells(), FullTitle);
+
+        Assert.That((await Review.AcceptCleanByMunicipalityAsync(Director, As(Director), CampaignId)).Accepted, Is.Zero);
+        Assert.That((await Review.AcceptCleanByMunicipalityAsync(OtherOperator, As(OtherOperator), CampaignId)).Accepted, Is.Zero);
+        var bulk = await Review.AcceptCleanByMunicipalityAsync(Operator, As(Operator), CampaignId);
+        Assert.That((bulk.Accepted, bulk.Skipped.Count), Is.EqualTo((1, 0)));
+        Assert.That((await Values.GetAsync(Operator, clean))!.Head.Status, Is.EqualTo(ReportStatus.AcceptedByMunicipality));
+        Assert.That((await Values.GetAsync(Operator, draft))!.Head.Status, Is.EqualTo(ReportStatus.Draft));
+    }
+}

@@ -107,6 +107,45 @@ public sealed class ReportReview(NpgsqlDataSource db, TimeProvider clock)
             return new Result(Outcome.Done, ReportStatus.Draft) { NewReportId = n };
         }, ct);
 
+    public sealed record BulkResult(int Accepted, IReadOnlyList<long> Skipped);
+
+    /// <summary>
+    /// Bulk acceptance by a municipal operator: every submitted report of the campaign inside the scope
+    /// whose check has neither errors nor warnings is accepted (each its own transition); the others are
+    /// listed as skipped for a one-by-one look.
+    /// </summary>
+    public async Task<BulkResult> AcceptCleanByMunicipalityAsync(AccessScope scope, Actor actor, long campaignId, CancellationToken ct = default)
+    {
+        if (scope.Role != Roles.MunicipalOperator) return new BulkResult(0, []);
+        List<long> ids;
+        await using (var conn = await db.OpenConnectionAsync(ct))
+        {
+            ids = (await conn.QueryAsync<long>(new CommandDefinition("""
+                SELECT r.id FROM ekis.report r JOIN ekis.units_in_scope(@role, @unit) s ON s.id = r.org_unit_id
+                WHERE r.campaign_id = @campaignId AND r.status = 'submitted' ORDER BY r.id
+                """, new { role = scope.Role, unit = scope.OrgUnitId, campaignId }, cancellationToken: ct))).ToList();
+        }
+        var accepted = 0;
+        var skipped = new List<long>();
+        foreach (var id in ids)
+        {
+            var result = await RunAsync(scope, actor, id, null, async (c, tx, head) =>
+            {
+                if (head.Status != ReportStatus.Submitted)
+                    return new Result(Outcome.WrongStatus, head.Status);
+                var values = await ReportValues.LoadAsync(c, tx, head, ct);
+                var check = ReportChecker.Check(values.Template, values.Model, await ReportValues.PreviousAsync(c, tx, head, ct));
+                if (check.HasErrors || check.Warnings.Count > 0)
+                    return new Result(Outcome.HasErrors, head.Status, null, check);
+                await ReportAccess.RecordTransitionAsync(c, tx, head.Id, head.Status, ReportStatus.AcceptedByMunicipality, "принят в составе пакета", ct);
+                return new Result(Outcome.Done, ReportStatus.AcceptedByMunicipality);
+            }, ct);
+            if (result.Ok) accepted++;
+            else skipped.Add(id);
+        }
+        return new BulkResult(accepted, skipped);
+    }
+
     public sealed record Transition(string? FromStatus, string ToStatus, string? Comment, DateTime At, string Actor);
 
     public async Task<IReadOnlyList<Transition>?> HistoryAsync(AccessScope scope, long reportId, CancellationToken ct = default)
