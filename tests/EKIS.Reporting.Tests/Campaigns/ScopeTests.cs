@@ -98,3 +98,26 @@ public sealed class MyFormsTests : CampaignTest
         Assert.That((await forms.ListAsync(Director7)).Single().Form.OrgUnitId, Is.EqualTo(Lyceum7));
     }
 }
+
+/// <summary>Issue 6, point 7: campaign progress per municipality with who has not sent.</summary>
+public sealed class CampaignProgressTests : CampaignTest
+{
+    [Test]
+    public async Task Progress_counts_per_municipality_and_lists_overdue_respondents_inside_the_scope()
+    {
+        await SubmittedReportAsync();
+        Clock.Today = Due.AddDays(1);
+        var progress = new CampaignProgress(Db, Clock);
+
+        var region = (await progress.GetAsync(Analyst, CampaignId))!;
+        Assert.That(region.Municipalities.Sum(m => m.Expected), Is.EqualTo(6));
+        var sev = region.Municipalities.Single(m => m.Name == "ГО Северный");
+        Assert.That((sev.Expected, sev.Sent, sev.Overdue), Is.EqualTo((2, 1, 1)));
+        Assert.That(region.NotSentYet.Count(n => n.Overdue), Is.EqualTo(5));
+
+        var op = (await progress.GetAsync(Operator, CampaignId))!;
+        Assert.That(op.Municipalities.Single().Name, Is.EqualTo("ГО Северный"));
+        Assert.That(op.NotSentYet.Single().OrgUnitId, Is.EqualTo(Gymnasium2));
+        Assert.That(await progress.GetAsync(Director, CampaignId), Is.Null);
+    }
+}
