@@ -8,6 +8,9 @@ namespace EKIS.Reporting.Tests.Browser;
 /// <summary>Sign-in in a real browser (headless Debian Chromium), against the web app running as a process.</summary>
 public sealed class SignInBrowserTests : DatabaseTest
 {
+    // Steps land in the run folder, which a killed (hung) run leaves behind for diagnosis.
+    private static void Step(string what) => File.AppendAllText(Path.Combine(TestDatabase.StateFolder, "browser-steps.log"), $"{DateTime.Now:HH:mm:ss} {what}\n");
+
     private IPlaywright _playwright = null!;
     private IBrowser _browser = null!;
     private RunningWebApp _app = null!;
@@ -16,13 +19,16 @@ public sealed class SignInBrowserTests : DatabaseTest
     public async Task StartAsync()
     {
         await new SeedDemo(Db).RunAsync(Actor.Cli);
+        Step("launch");
         (_playwright, _browser) = await Support.Browser.LaunchAsync();
+        Step("start app");
         _app = await RunningWebApp.StartAsync();
     }
 
     [TearDown]
     public async Task StopAsync()
     {
+        Step("teardown");
         await _app.DisposeAsync();
         await _browser.DisposeAsync();
         _playwright.Dispose();
@@ -43,10 +49,13 @@ public sealed class SignInBrowserTests : DatabaseTest
         var consoleErrors = new List<string>();
         page.Console += (_, m) => { if (m.Type == "error") consoleErrors.Add(m.Text); };
 
+        Step("fill");
         await page.FillAsync("input[name=login]", "director");
         await page.FillAsync("input[name=password]", DemoAccounts.Password);
         await page.ClickAsync("button[type=submit]");
+        Step("wait card");
         await page.WaitForURLAsync("**/Org/Card?id=*");
+        Step("card");
 
         Assert.Multiple(async () =>
         {
@@ -56,6 +65,7 @@ public sealed class SignInBrowserTests : DatabaseTest
             Assert.That(await page.EvaluateAsync<string>("getComputedStyle(document.querySelector('.topbar')).display"), Is.EqualTo("flex"));
         });
 
+        Step("sign out");
         await page.ClickAsync("#sign-out");
         await page.WaitForURLAsync("**/Account/Login?done=signout");
         Assert.That(await page.Locator(".alert.info").InnerTextAsync(), Does.Contain("Вы вышли"));

@@ -48,9 +48,13 @@ public static class BuiltPrograms
 
     public sealed record Result(int ExitCode, string Output);
 
-    public static async Task<Result> RunAsync(string dll, IDictionary<string, string?> env, TimeSpan timeout, params string[] args)
+    public static Task<Result> RunAsync(string dll, IDictionary<string, string?> env, TimeSpan timeout, params string[] args) =>
+        RunWithInputAsync(dll, env, timeout, null, args);
+
+    public static async Task<Result> RunWithInputAsync(string dll, IDictionary<string, string?> env, TimeSpan timeout, string? stdin, params string[] args)
     {
         using var p = Process.Start(StartInfo(dll, env, args))!;
+        if (stdin is not null) await p.StandardInput.WriteAsync(stdin);
         p.StandardInput.Close();
         var output = new StringBuilder();
         var stdout = p.StandardOutput.ReadToEndAsync();

@@ -15,9 +15,10 @@ public sealed class IndexModel(StaffSlice staff, CurrentScope current, ICurrentA
     public string? Notice { get; private set; }
     public (string? FullName, string? Login, string? Email) Form { get; private set; }
 
-    public async Task OnGetAsync(string? created, CancellationToken ct)
+    public async Task OnGetAsync(CancellationToken ct)
     {
-        Notice = created is null ? null : $"Сотрудник создан. {created}";
+        // Kept in TempData (an encrypted cookie), not the URL: the note may hold a password link.
+        Notice = TempData["Notice"] as string;
         Employees = await staff.ListAsync(current.Required, ct);
     }
 
@@ -36,6 +37,7 @@ public sealed class IndexModel(StaffSlice staff, CurrentScope current, ICurrentA
         var note = created.MailedTo is not null
             ? $"Приглашение отправлено на {created.MailedTo}."
             : $"Электронная почта не указана — передайте сотруднику ссылку для установки пароля: {created.InvitationLink}";
-        return RedirectToPage(new { created = note });
+        TempData["Notice"] = $"Сотрудник создан. {note}";
+        return RedirectToPage();
     }
 }

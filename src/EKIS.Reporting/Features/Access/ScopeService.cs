@@ -19,6 +19,18 @@ public sealed class ScopeService(NpgsqlDataSource db)
             new { role = scope.Role, unit = scope.OrgUnitId, target = orgUnitId }, cancellationToken: ct));
     }
 
+    /// <summary>
+    /// Whether the role covers the unit by the tree as it was on <paramref name="on"/> (a report's
+    /// reference date): a school moved since then stays with the municipality it belonged to.
+    /// </summary>
+    public async Task<bool> CoversOnAsync(AccessScope scope, long orgUnitId, DateOnly on, CancellationToken ct = default)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await conn.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "SELECT ekis.covers_on(@role, @unit, @target, @on::date)",
+            new { role = scope.Role, unit = scope.OrgUnitId, target = orgUnitId, on = on.ToDateTime(TimeOnly.MinValue) }, cancellationToken: ct));
+    }
+
     public async Task<IReadOnlyList<long>> UnitsAsync(AccessScope scope, CancellationToken ct = default)
     {
         await using var conn = await db.OpenConnectionAsync(ct);

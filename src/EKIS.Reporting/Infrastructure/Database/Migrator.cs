@@ -32,8 +32,11 @@ public sealed class Migrator(string connectionString, ILogger logger)
     {
         await using var lockConn = new NpgsqlConnection(connectionString);
         await lockConn.OpenAsync(ct);
-        await using (var cmd = new NpgsqlCommand($"SELECT pg_advisory_lock({AdvisoryLockKey})", lockConn))
+        await using (var cmd = new NpgsqlCommand("SELECT pg_advisory_lock($1)", lockConn))
+        {
+            cmd.Parameters.Add(new NpgsqlParameter { Value = AdvisoryLockKey });
             await cmd.ExecuteNonQueryAsync(ct);
+        }
         try
         {
             await using (var cmd = new NpgsqlCommand($"CREATE SCHEMA IF NOT EXISTS {Schema}", lockConn))
@@ -62,7 +65,8 @@ public sealed class Migrator(string connectionString, ILogger logger)
         }
         finally
         {
-            await using var cmd = new NpgsqlCommand($"SELECT pg_advisory_unlock({AdvisoryLockKey})", lockConn);
+            await using var cmd = new NpgsqlCommand("SELECT pg_advisory_unlock($1)", lockConn);
+            cmd.Parameters.Add(new NpgsqlParameter { Value = AdvisoryLockKey });
             await cmd.ExecuteNonQueryAsync(CancellationToken.None);
         }
     }
@@ -77,7 +81,7 @@ public sealed class Migrator(string connectionString, ILogger logger)
         var applied = new HashSet<string>(StringComparer.Ordinal);
         if (exists)
         {
-            await using var q = new NpgsqlCommand($"SELECT scriptname FROM {Schema}.{JournalTable}", conn);
+            await using var q = new NpgsqlCommand("SELECT scriptname FROM ekis.schema_versions", conn);
             await using var r = await q.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct)) applied.Add(r.GetString(0));
         }

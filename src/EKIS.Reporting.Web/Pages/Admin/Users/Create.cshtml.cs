@@ -42,7 +42,8 @@ public sealed class CreateModel(UsersSlice users, Npgsql.NpgsqlDataSource db, Cu
         var note = grantProblem ?? (created.MailedTo is not null
             ? $"Приглашение отправлено на {created.MailedTo}."
             : $"Передайте ссылку для установки пароля: {created.InvitationLink}");
-        return RedirectToPage("/Admin/Users/Edit", new { id = created.UserId, note });
+        TempData[grantProblem is null ? "Note" : "Problem"] = note;
+        return RedirectToPage("/Admin/Users/Edit", new { id = created.UserId });
     }
 
     private async Task<long?> UnitByCodeAsync(string? code, CancellationToken ct)

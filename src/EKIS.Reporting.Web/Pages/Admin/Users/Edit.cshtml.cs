@@ -21,11 +21,19 @@ public sealed class EditModel(UsersSlice users, PasswordLinks links, Npgsql.Npgs
     public string? Note { get; private set; }
     public string? Problem { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(long id, string? note, string? problem, CancellationToken ct)
+    public async Task<IActionResult> OnGetAsync(long id, CancellationToken ct)
     {
         if (await LoadAsync(id, ct) is { } notFound) return notFound;
-        (Note, Problem) = (note, problem);
+        // Messages travel in TempData (an encrypted cookie), not the URL: they may hold a password link.
+        (Note, Problem) = (TempData["Note"] as string, TempData["Problem"] as string);
         return Page();
+    }
+
+    private RedirectToPageResult Back(long id, string? note = null, string? problem = null)
+    {
+        TempData["Note"] = note;
+        TempData["Problem"] = problem;
+        return RedirectToPage(new { id });
     }
 
     public async Task<IActionResult> OnPostGrantAsync(long id, string? role, string? unitCode, CancellationToken ct)
@@ -40,7 +48,7 @@ public sealed class EditModel(UsersSlice users, PasswordLinks links, Npgsql.Npgs
             unitId = await cmd.ExecuteScalarAsync(ct) as long?;
         }
         var problem = await users.GrantAsync(id, role ?? "", unitId, Scope, actor.Actor, current.ClientAddress, ct);
-        return RedirectToPage(new { id, note = problem is null ? "Роль назначена." : null, problem });
+        return Back(id, problem is null ? "Роль назначена." : null, problem);
     }
 
     public async Task<IActionResult> OnPostTerminateAsync(long id, long assignmentId, CancellationToken ct)
@@ -48,22 +56,22 @@ public sealed class EditModel(UsersSlice users, PasswordLinks links, Npgsql.Npgs
         if (await LoadAsync(id, ct) is { } notFound) return notFound;
         if (Details.Assignments.All(a => a.Id != assignmentId)) return NotFound();
         var ok = await users.TerminateAsync(assignmentId, Scope, actor.Actor, current.ClientAddress, ct);
-        return ok ? RedirectToPage(new { id, note = "Роль прекращена." }) : NotFound();
+        return ok ? Back(id, "Роль прекращена.") : NotFound();
     }
 
     public async Task<IActionResult> OnPostDeactivateAsync(long id, CancellationToken ct)
     {
         if (await LoadAsync(id, ct) is { } notFound) return notFound;
-        if (id == Scope.UserId) return RedirectToPage(new { id, problem = "Нельзя отключить собственный личный кабинет." });
+        if (id == Scope.UserId) return Back(id, problem: "Нельзя отключить собственный личный кабинет.");
         await users.DeactivateAsync(id, actor.Actor, current.ClientAddress, ct);
-        return RedirectToPage(new { id, note = "Личный кабинет отключён; доступ прекращён сразу." });
+        return Back(id, "Личный кабинет отключён; доступ прекращён сразу.");
     }
 
     public async Task<IActionResult> OnPostInviteAsync(long id, CancellationToken ct)
     {
         if (await LoadAsync(id, ct) is { } notFound) return notFound;
         var issued = await links.SendInvitationAsync(id, actor.Actor.Key, ct);
-        return RedirectToPage(new { id, note = issued.MailedTo is not null ? $"Ссылка отправлена на {issued.MailedTo}." : $"Передайте ссылку: {issued.Link}" });
+        return Back(id, issued.MailedTo is not null ? $"Ссылка отправлена на {issued.MailedTo}." : $"Передайте ссылку: {issued.Link}");
     }
 
     /// <summary>Loads the account, or returns 404 when it does not exist or lies outside what this role may manage.</summary>
