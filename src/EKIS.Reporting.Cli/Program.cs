@@ -32,6 +32,7 @@ public static class CliProgram
         root.Add(ReportCommands.Create());
         root.Add(RegistryCommands.Create(cli));
         root.Add(UserCommands.Create(cli));
+        root.Add(CampaignCommands.Create(cli));
 
         try
         {

@@ -16,6 +16,7 @@ public static class EkisCoreRegistration
     public static IHostApplicationBuilder AddEkisCore(this IHostApplicationBuilder builder, PreparedDatabase database)
     {
         builder.Services.AddSingleton(database);
+        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(_ =>
         {
             var b = new NpgsqlDataSourceBuilder(database.ConnectionString);

@@ -1,0 +1,85 @@
+using Dapper;
+using EKIS.Reporting.Features.Access;
+using Npgsql;
+
+namespace EKIS.Reporting.Features.Reports;
+
+/// <summary>A report's head row as every report slice reads it — only through the role's scope.</summary>
+public sealed record ReportHead(long Id, long CampaignId, long OrgUnitId, long MunicipalityId, int Version, string Status, int RowVersion,
+    long TemplateVersionId, int Year, string Period, DateOnly DueDate, string CampaignStatus,
+    DateOnly? ExtensionUntil, DateOnly? ResubmitUntil, string Title)
+{
+    public bool IsEditableStatus => Status is ReportStatus.Draft or ReportStatus.ReturnedByMunicipality or ReportStatus.ReturnedByRegion;
+
+    /// <summary>Whether the respondent may still edit or send on <paramref name="today"/>: before the due date, within an extension, or within the resubmission date of a return or reopening.</summary>
+    public bool WithinDeadline(DateOnly today) =>
+        today <= DueDate
+        || (ExtensionUntil is { } e && today <= e)
+        || (ResubmitUntil is { } r && today <= r);
+}
+
+public static class ReportStatus
+{
+    public const string Draft = "draft";
+    public const string Submitted = "submitted";
+    public const string ReturnedByMunicipality = "returned_by_municipality";
+    public const string ReturnedByRegion = "returned_by_region";
+    public const string AcceptedByMunicipality = "accepted_by_municipality";
+    public const string AcceptedByRegion = "accepted_by_region";
+
+    public static string Title(string status) => status switch
+    {
+        Draft => "черновик",
+        Submitted => "отправлен",
+        ReturnedByMunicipality => "возвращён муниципалитетом",
+        ReturnedByRegion => "возвращён департаментом",
+        AcceptedByMunicipality => "принят муниципалитетом",
+        AcceptedByRegion => "принят департаментом",
+        _ => status,
+    };
+}
+
+internal static class ReportAccess
+{
+    /// <summary>The report if the role's scope covers its respondent, else null (not found — its existence is not revealed).</summary>
+    public static Task<ReportHead?> GetAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, AccessScope scope, long reportId, bool forUpdate, CancellationToken ct) =>
+        QueryAsync(conn, tx, scope, reportId, forUpdate, ct);
+
+    /// <summary>Without a scope only for reads the system makes on its own account (the previous period's report of the same respondent).</summary>
+    public static Task<ReportHead?> GetUnscopedAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, long reportId, CancellationToken ct) =>
+        QueryAsync(conn, tx, null, reportId, forUpdate: false, ct);
+
+    private static Task<ReportHead?> QueryAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, AccessScope? scope, long reportId, bool forUpdate, CancellationToken ct) =>
+        conn.QuerySingleOrDefaultAsync<ReportHead?>(new CommandDefinition($"""
+            SELECT r.id, r.campaign_id AS CampaignId, r.org_unit_id AS OrgUnitId,
+                   CASE WHEN u.level = 'branch' THEN p.parent_id ELSE u.parent_id END AS MunicipalityId,
+                   r.version, r.status, r.row_version AS RowVersion,
+                   c.template_version_id AS TemplateVersionId, c.year, c.period, c.due_date AS DueDate, c.status AS CampaignStatus,
+                   r.extension_until AS ExtensionUntil, r.resubmit_until AS ResubmitUntil, r.title::text AS Title
+            FROM ekis.report r
+            {(scope is null ? "" : "JOIN ekis.units_in_scope(@role, @unit) s ON s.id = r.org_unit_id")}
+            JOIN ekis.campaign c ON c.id = r.campaign_id
+            JOIN ekis.org_unit u ON u.id = r.org_unit_id
+            LEFT JOIN ekis.org_unit p ON p.id = u.parent_id
+            WHERE r.id = @reportId
+            {(forUpdate ? "FOR UPDATE OF r" : "")}
+            """, new { role = scope?.Role, unit = scope?.OrgUnitId, reportId }, tx, cancellationToken: ct));
+
+    /// <summary>Director, or an employee holding <paramref name="right"/> (fill implies nothing about submit).</summary>
+    public static async Task<bool> HasRightAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, AccessScope scope, string right, CancellationToken ct)
+    {
+        if (scope.Role == Roles.Director) return true;
+        if (scope.Role != Roles.Employee) return false;
+        return await conn.ExecuteScalarAsync<bool>(new CommandDefinition("""
+            SELECT EXISTS (SELECT 1 FROM ekis.assignment_right a WHERE a.assignment_id = @id AND a."right" = ANY(@rights))
+            """, new { id = scope.AssignmentId, rights = right == Rights.Fill ? new[] { Rights.Fill, Rights.Submit } : [right] }, tx, cancellationToken: ct));
+    }
+
+    public static Task RecordTransitionAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long reportId, string from, string to, string? comment, CancellationToken ct) =>
+        conn.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO ekis.report_transition (report_id, from_status, to_status, comment) VALUES (@reportId, @from, @to, @comment);
+            UPDATE ekis.report SET status = @to, row_version = row_version + 1, updated_at = now(), updated_by = ekis.current_actor(),
+                   submitted_at = CASE WHEN @to = 'submitted' THEN now() ELSE submitted_at END
+            WHERE id = @reportId;
+            """, new { reportId, from, to, comment }, tx, cancellationToken: ct));
+}

@@ -1,0 +1,55 @@
+using System.Text.Json;
+using Dapper;
+using EKIS.Reporting.Features.Access;
+using EKIS.Reporting.Infrastructure.Actors;
+using EKIS.Reporting.Infrastructure.Database;
+using Npgsql;
+
+namespace EKIS.Reporting.Features.Reports;
+
+/// <summary>
+/// A respondent's report in a campaign: created on first opening, with the title block prefilled
+/// from the registry (ОКПО, name, director) and the responsible person's fields remembered from the
+/// respondent's latest earlier report.
+/// </summary>
+public sealed class StartReport(NpgsqlDataSource db)
+{
+    /// <summary>The report id, or null when the campaign is not open, the unit is not an expected respondent or is outside the scope.</summary>
+    public async Task<long?> StartAsync(AccessScope scope, Actor actor, long campaignId, long orgUnitId, CancellationToken ct = default)
+    {
+        await using var tx = await db.BeginAsAsync(actor, ct);
+        var c = tx.Connection;
+        var unit = await c.QuerySingleOrDefaultAsync<(string? Okpo, string Name, string? Director)?>(new CommandDefinition("""
+            SELECT u.okpo, u.name, u.director
+            FROM ekis.campaign_respondent cr
+            JOIN ekis.campaign k ON k.id = cr.campaign_id AND k.status = 'open'
+            JOIN ekis.units_in_scope(@role, @unit) s ON s.id = cr.org_unit_id
+            JOIN ekis.org_unit u ON u.id = cr.org_unit_id
+            WHERE cr.campaign_id = @campaignId AND cr.org_unit_id = @orgUnitId AND cr.dropped_at IS NULL
+            """, new { role = scope.Role, unit = scope.OrgUnitId, campaignId, orgUnitId }, tx.Transaction, cancellationToken: ct));
+        if (unit is not { } u) return null;
+        var existing = await c.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT id FROM ekis.report WHERE campaign_id = @campaignId AND org_unit_id = @orgUnitId ORDER BY version DESC LIMIT 1",
+            new { campaignId, orgUnitId }, tx.Transaction, cancellationToken: ct));
+        if (existing is { } id) return id;
+
+        var remembered = await c.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "SELECT title::text FROM ekis.report WHERE org_unit_id = @orgUnitId ORDER BY updated_at DESC LIMIT 1",
+            new { orgUnitId }, tx.Transaction, cancellationToken: ct));
+        var title = remembered is null ? new Dictionary<string, string>() : JsonSerializer.Deserialize<Dictionary<string, string>>(remembered) ?? [];
+        title["okpo"] = u.Okpo ?? "";
+        title["name"] = u.Name;
+        if (!string.IsNullOrWhiteSpace(u.Director)) title["leader_fio"] = u.Director;
+
+        id = await c.ExecuteScalarAsync<long>(new CommandDefinition("""
+            INSERT INTO ekis.report (campaign_id, org_unit_id, title) VALUES (@campaignId, @orgUnitId, @title::jsonb)
+            ON CONFLICT (campaign_id, org_unit_id, version) DO UPDATE SET campaign_id = EXCLUDED.campaign_id
+            RETURNING id
+            """, new { campaignId, orgUnitId, title = JsonSerializer.Serialize(title) }, tx.Transaction, cancellationToken: ct));
+        await c.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO ekis.report_transition (report_id, from_status, to_status) SELECT @id, NULL, 'draft' WHERE NOT EXISTS (SELECT 1 FROM ekis.report_transition WHERE report_id = @id)",
+            new { id }, tx.Transaction, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+        return id;
+    }
+}
