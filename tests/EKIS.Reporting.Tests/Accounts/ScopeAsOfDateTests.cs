@@ -26,7 +26,7 @@ public sealed class ScopeAsOfDateTests : DatabaseTest
         var school = await TestAccounts.UnitIdAsync(Db, "100001");
         var sev = await ScopeAsync(Roles.MunicipalOperator, "M-SEV");
         var ozr = await ScopeAsync(Roles.MunicipalOperator, "M-OZR");
-        Assert.Multiple(async () =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(await scope.CoversOnAsync(sev, school, Today), Is.True, "before the move: Северный");
             Assert.That(await scope.CoversOnAsync(ozr, school, Today), Is.False);
@@ -47,7 +47,7 @@ public sealed class ScopeAsOfDateTests : DatabaseTest
         var branch = await TestAccounts.UnitIdAsync(Db, "200001-01");
         var school = await TestAccounts.UnitIdAsync(Db, "200001");
         var other = await TestAccounts.UnitIdAsync(Db, "200002");
-        Assert.Multiple(async () =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(await scope.CoversOnAsync(director, school, Today), Is.True);
             Assert.That(await scope.CoversOnAsync(director, branch, Today), Is.True);

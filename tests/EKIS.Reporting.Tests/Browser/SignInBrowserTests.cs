@@ -57,7 +57,7 @@ public sealed class SignInBrowserTests : DatabaseTest
         await page.WaitForURLAsync("**/Org/Card?id=*");
         Step("card");
 
-        Assert.Multiple(async () =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(await page.Locator("h1").InnerTextAsync(), Does.Contain("Школа № 1 городского округа Северный"));
             Assert.That(await page.Locator(".user .role").InnerTextAsync(), Does.Contain("Руководитель организации"));

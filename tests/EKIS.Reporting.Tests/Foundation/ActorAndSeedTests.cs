@@ -41,7 +41,7 @@ public sealed class ActorAndSeedTests : DatabaseTest
         var rowsAfterFirst = await ScalarAsync<long>(seededRows);
         var second = await seed.RunAsync(Actor.Cli);
 
-        Assert.Multiple(async () =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(first.Inserted, Is.GreaterThan(0));
             Assert.That(first.Inserted, Is.EqualTo(rowsAfterFirst));

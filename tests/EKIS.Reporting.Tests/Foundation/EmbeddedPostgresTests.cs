@@ -42,7 +42,7 @@ public sealed class EmbeddedPostgresTests
         await conn.OpenAsync();
         await using var listen = new NpgsqlCommand("SHOW listen_addresses", conn);
         await using var port = new NpgsqlCommand("SHOW port", conn);
-        Assert.Multiple(async () =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(await listen.ExecuteScalarAsync(), Is.EqualTo("127.0.0.1"));
             Assert.That(int.Parse((string)(await port.ExecuteScalarAsync())!, System.Globalization.CultureInfo.InvariantCulture), Is.EqualTo(status.Port).And.Not.EqualTo(5432));

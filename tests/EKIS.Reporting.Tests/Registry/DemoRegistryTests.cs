@@ -53,7 +53,7 @@ public sealed class DemoRegistryTests : DatabaseTest
         var branches = respondents.Where(r => r.Level == "branch").ToList();
         var generated = respondents.Where(r => r.Director is not null).ToList();
 
-        Assert.Multiple(async () =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(await ScalarAsync<long>("SELECT count(*) FROM ekis.org_unit WHERE level = 'municipality'"), Is.GreaterThanOrEqualTo(10));
             Assert.That(organisations, Has.Count.GreaterThanOrEqualTo(300));
@@ -85,7 +85,7 @@ public sealed class DemoRegistryTests : DatabaseTest
     {
         await new SeedDemo(Db).RunAsync(Actor.Cli);
         const string sql = "SELECT string_agg(o.ekis_code, ',' ORDER BY o.ekis_code) FROM ekis.org_unit o JOIN ekis.org_unit m ON m.id = o.parent_id OR m.id = (SELECT p.parent_id FROM ekis.org_unit p WHERE p.id = o.parent_id) WHERE m.ekis_code = $1 AND o.level IN ('organisation', 'branch')";
-        Assert.Multiple(async () =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(await ScalarAsync<string>(sql, "M-SEV"), Is.EqualTo("100001,100002,100003"));
             Assert.That(await ScalarAsync<string>(sql, "M-ZAR"), Is.EqualTo("200001,200001-01,200002"));

@@ -19,7 +19,7 @@ public sealed class OrganisationTests : DatabaseTest
     {
         var school = await AnOrganisation().With("urban", "сельская").With("status", "действующая").SaveAsync(Db);
 
-        Assert.Multiple(async () =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(await ScalarAsync<string>("SELECT legal_status FROM ekis.org_unit WHERE ekis_code = $1", school.Code), Is.EqualTo("legal_entity"));
             Assert.That(await ScalarAsync<bool>("SELECT urban FROM ekis.org_unit WHERE ekis_code = $1", school.Code), Is.False);
@@ -113,7 +113,7 @@ public sealed class OrganisationTests : DatabaseTest
 
         var history = await new OrganisationHistory(Db).ForAsync(school.Code);
         var last = history[^1];
-        Assert.Multiple(async () =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(await ScalarAsync<string>("SELECT phone FROM ekis.org_unit WHERE ekis_code = $1", school.Code), Is.EqualTo("+7 (495) 123-45-67"));
             Assert.That(last.ChangedBy, Is.EqualTo("user:7"));
@@ -142,7 +142,7 @@ public sealed class OrganisationTests : DatabaseTest
         var tree = new RegistryTree(Db);
         var before = await tree.AsOfAsync(new DateOnly(2025, 8, 31));
         var after = await tree.AsOfAsync(new DateOnly(2025, 9, 1));
-        Assert.Multiple(async () =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(before.MunicipalityOf(school.Code)?.EkisCode, Is.EqualTo("M1"));
             Assert.That(after.MunicipalityOf(school.Code)?.EkisCode, Is.EqualTo("M2"));
@@ -170,7 +170,7 @@ public sealed class OrganisationTests : DatabaseTest
         var tree = new RegistryTree(Db);
         var before = await tree.AsOfAsync(new DateOnly(2025, 12, 30));
         var after = await tree.AsOfAsync(new DateOnly(2025, 12, 31));
-        Assert.Multiple(async () =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(before.ByCode(school.Code), Is.Not.Null);
             Assert.That(before.ByCode(branch.Code), Is.Not.Null);
@@ -191,7 +191,7 @@ public sealed class OrganisationTests : DatabaseTest
         var merged = await Reorganise.MergeAsync(absorbed.Code, survivor.Code, new DateOnly(2026, 1, 1), Actor.Cli);
         Assert.That(merged.Done, Is.True, merged.Problem);
 
-        Assert.Multiple(async () =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(await ScalarAsync<string>("SELECT status FROM ekis.org_unit WHERE ekis_code = $1", absorbed.Code), Is.EqualTo("closed"));
             Assert.That(await ScalarAsync<string>("SELECT s.ekis_code FROM ekis.org_unit a JOIN ekis.org_unit s ON s.id = a.merged_into_id WHERE a.ekis_code = $1", absorbed.Code),

@@ -37,7 +37,7 @@ public sealed class RegistryPageTests : DatabaseTest
     public async Task Analyst_searches_the_whole_region_and_filters_by_municipality_kind_and_status()
     {
         var ber = await TestAccounts.UnitIdAsync(Db, "M-BER");
-        Assert.Multiple(async () =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(await GetPageAsync("analyst", "/Registry"), Does.Contain("Найдено: 358"));
             // Kindergartens 5, 6, 15, 16, 25, 26 and the branch of 15.
@@ -88,7 +88,7 @@ public sealed class RegistryPageTests : DatabaseTest
         var response = await TestAccounts.PostFormAsync(client, $"/Registry/Edit?id={id}", new() { ["director"] = "Сидорова Мария Петровна", ["phone"] = "+7 (401) 555-00-11" });
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
         var card = WebUtility.HtmlDecode(await client.GetStringAsync($"/Registry/Card?id={id}"));
-        Assert.Multiple(async () =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(card, Does.Contain("director").And.Contain("Сидорова Мария Петровна").And.Contain("(admin)"));
             Assert.That(await ScalarAsync<string>("SELECT updated_by FROM ekis.org_unit WHERE ekis_code = '100002'"), Is.EqualTo(await UserActorAsync("admin")));
@@ -103,7 +103,7 @@ public sealed class RegistryPageTests : DatabaseTest
         var client = await TestAccounts.SignInAsync(_web, "admin", DemoAccounts.Password);
         var response = await TestAccounts.PostFormAsync(client, $"/Registry/Edit?id={id}", new() { ["inn"] = "5001100022", ["director"] = "Новый Руководитель Тестович" });
         var html = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
-        Assert.Multiple(async () =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
             Assert.That(html, Does.Contain("Карточка не сохранена").And.Contain("контрольн"));
@@ -133,7 +133,7 @@ public sealed class RegistryPageTests : DatabaseTest
         var approved = await TestAccounts.PostFormAsync(analyst, $"/Registry/Proposal?id={proposalId}&handler=Approve", new() { ["comment"] = "Сверено" },
             tokenPage: $"/Registry/Proposal?id={proposalId}");
         Assert.That(approved.StatusCode, Is.EqualTo(HttpStatusCode.Redirect), await approved.Content.ReadAsStringAsync());
-        Assert.Multiple(async () =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(await ScalarAsync<string>("SELECT phone FROM ekis.org_unit WHERE id = $1", id), Is.EqualTo("+7 (401) 222-33-44"));
             Assert.That(await ScalarAsync<string>("SELECT changed_by FROM ekis.org_unit_history WHERE org_unit_id = $1 ORDER BY id DESC LIMIT 1", id), Is.EqualTo(await UserActorAsync("analyst")));
@@ -160,7 +160,7 @@ public sealed class RegistryPageTests : DatabaseTest
         var rejected = await TestAccounts.PostFormAsync(analyst, $"{token}&handler=Reject", new() { ["comment"] = "Адрес почты не подтверждён" }, tokenPage: token);
         Assert.That(rejected.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
         var own = WebUtility.HtmlDecode(await director.GetStringAsync(token));
-        Assert.Multiple(async () =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(await ScalarAsync<string>("SELECT email FROM ekis.org_unit WHERE id = $1", id), Is.Null);
             Assert.That(await ScalarAsync<string>("SELECT status FROM ekis.registry_proposal WHERE id = $1", proposalId), Is.EqualTo("rejected"));
@@ -186,7 +186,7 @@ public sealed class RegistryPageTests : DatabaseTest
         var admin = await TestAccounts.SignInAsync(_web, "admin", DemoAccounts.Password);
         var bad = await UploadAsync(admin, "bad.csv", "ekis_code;name;kind;municipality;inn\nN-1;Школа 1;general;M-SEV;5001100015\nN-2;Школа 2;general;M-SEV;5001100016\nN-3;Школа 3;spaceship;M-SEV;");
         var badHtml = WebUtility.HtmlDecode(await bad.Content.ReadAsStringAsync());
-        Assert.Multiple(async () =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(badHtml, Does.Contain("Найдено ошибок: 3").And.Contain("ИНН (inn) — 2").And.Contain("Вид (kind) — 1"));
             Assert.That(await ScalarAsync<long>("SELECT count(*) FROM ekis.org_unit WHERE ekis_code LIKE 'N-%'"), Is.Zero);
@@ -197,7 +197,7 @@ public sealed class RegistryPageTests : DatabaseTest
         Assert.That(goodHtml, Does.Contain("Ошибок нет"));
         var token = System.Text.RegularExpressions.Regex.Match(goodHtml, "name=\"token\" value=\"([0-9a-f]{32})\"").Groups[1].Value;
         var applied = await TestAccounts.PostFormAsync(admin, "/Registry/Import?handler=Apply", new() { ["token"] = token, ["fileName"] = "good.csv" }, tokenPage: "/Registry/Import");
-        Assert.Multiple(async () =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(WebUtility.HtmlDecode(await applied.Content.ReadAsStringAsync()), Does.Contain("Реестр обновлён").And.Contain("создано 2"));
             Assert.That(await ScalarAsync<long>("SELECT count(*) FROM ekis.org_unit WHERE ekis_code LIKE 'N-%'"), Is.EqualTo(2));
