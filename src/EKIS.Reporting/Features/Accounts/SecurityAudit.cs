@@ -74,7 +74,7 @@ public sealed class SecurityAudit(NpgsqlDataSource db)
         await using var conn = await db.OpenConnectionAsync(ct);
         var args = new { login = string.IsNullOrWhiteSpace(login) ? null : login.Trim().ToLowerInvariant(), @event = string.IsNullOrWhiteSpace(@event) ? null : @event, offset = (page - 1) * pageSize, pageSize };
         const string where = "WHERE (@login::text IS NULL OR lower(login) = @login) AND (@event::text IS NULL OR event = @event)";
-        var total = await conn.ExecuteScalarAsync<int>(new CommandDefinition($"SELECT count(*) FROM ekis.security_event {where}", args, cancellationToken: ct));
+        var total = await conn.ExecuteScalarAsync<int>(new CommandDefinition("SELECT count(*) FROM ekis.security_event " + where, args, cancellationToken: ct));
         var items = await conn.QueryAsync<Entry>(new CommandDefinition($"""
             SELECT id, occurred_at AS OccurredAt, event, user_id AS UserId, login, client_address AS ClientAddress, actor, details::text AS Details
             FROM ekis.security_event {where}

@@ -171,7 +171,7 @@ public sealed class Users(NpgsqlDataSource db, PasswordLinks links)
         var args = new { q = string.IsNullOrWhiteSpace(search) ? null : "%" + search.Trim().ToLowerInvariant().Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%", offset = (page - 1) * pageSize, pageSize };
         const string where = "WHERE (@q::text IS NULL OR lower(u.login) LIKE @q OR lower(u.full_name) LIKE @q OR lower(coalesce(u.email, '')) LIKE @q)";
         await using var conn = await db.OpenConnectionAsync(ct);
-        var total = await conn.ExecuteScalarAsync<int>(new CommandDefinition($"SELECT count(*) FROM ekis.app_user u {where}", args, cancellationToken: ct));
+        var total = await conn.ExecuteScalarAsync<int>(new CommandDefinition("SELECT count(*) FROM ekis.app_user u " + where, args, cancellationToken: ct));
         var items = await conn.QueryAsync<Summary>(new CommandDefinition($"""
             SELECT u.id, u.login, u.full_name AS FullName, u.email, u.status, u.created_at AS CreatedAt,
                    coalesce((SELECT string_agg(a.role, ', ' ORDER BY a.role) FROM ekis.role_assignment a WHERE a.user_id = u.id AND a.status = 'active'), '') AS Roles
