@@ -1,10 +1,10 @@
 using System.CommandLine;
 using EKIS.Reporting.Features.Access;
 using EKIS.Reporting.Features.Accounts;
+using EKIS.Reporting.Features.Registry;
 using EKIS.Reporting.Infrastructure.Actors;
 using EKIS.Reporting.Infrastructure.Mail;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 
 namespace EKIS.Reporting.Cli.Commands;
 
@@ -43,7 +43,7 @@ public static class UserCommands
             if (roleValue != Roles.Admin)
             {
                 var code = parse.GetValue(org);
-                unitId = string.IsNullOrWhiteSpace(code) ? null : await UnitIdAsync(db, code, ct);
+                unitId = await new ScopedUnits(db).IdByCodeAsync(code, ct);
                 if (unitId is null)
                 {
                     Console.Error.WriteLine($"Для роли {roleValue} укажите --org: код ЕКИС существующей организации, муниципалитета или региона.");
@@ -73,13 +73,5 @@ public static class UserCommands
         }));
         user.Add(create);
         return user;
-    }
-
-    private static async Task<long?> UnitIdAsync(NpgsqlDataSource db, string code, CancellationToken ct)
-    {
-        await using var conn = await db.OpenConnectionAsync(ct);
-        await using var cmd = new NpgsqlCommand("SELECT id FROM ekis.org_unit WHERE ekis_code = $1", conn);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = code.Trim() });
-        return await cmd.ExecuteScalarAsync(ct) as long?;
     }
 }

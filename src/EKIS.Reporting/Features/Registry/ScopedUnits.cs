@@ -36,6 +36,27 @@ public sealed class ScopedUnits(NpgsqlDataSource db)
         _ => level,
     };
 
+    public sealed record Option(long Id, string Name);
+
+    /// <summary>The id of the unit with this ЕКИС code (any level), or null. Callers check scope on the id.</summary>
+    public async Task<long?> IdByCodeAsync(string? ekisCode, CancellationToken ct = default)
+    {
+        if (string.IsNullOrWhiteSpace(ekisCode)) return null;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await conn.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT id FROM ekis.org_unit WHERE ekis_code = @code", new { code = ekisCode.Trim() }, cancellationToken: ct));
+    }
+
+    /// <summary>The municipalities within the role's scope, by name (for pickers).</summary>
+    public async Task<IReadOnlyList<Option>> MunicipalitiesAsync(AccessScope scope, CancellationToken ct = default)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return (await conn.QueryAsync<Option>(new CommandDefinition("""
+            SELECT u.id, u.name FROM ekis.org_unit u JOIN ekis.units_in_scope(@role, @unit) s ON s.id = u.id
+            WHERE u.level = 'municipality' ORDER BY u.name
+            """, new { role = scope.Role, unit = scope.OrgUnitId }, cancellationToken: ct))).ToList();
+    }
+
     public async Task<Page> ListAsync(AccessScope scope, string? search, int page, int pageSize = 50, CancellationToken ct = default)
     {
         page = Math.Max(1, page);

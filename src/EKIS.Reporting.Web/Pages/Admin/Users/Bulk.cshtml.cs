@@ -1,20 +1,16 @@
-using Dapper;
 using EKIS.Reporting.Features.Accounts;
 using EKIS.Reporting.Infrastructure.Actors;
 using EKIS.Reporting.Web.Infrastructure.Auth;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Npgsql;
 
 namespace EKIS.Reporting.Web.Pages.Admin.Users;
 
 [Authorize(Policy = Policies.ManageUsers)]
-public sealed class BulkModel(BulkDirectors bulk, NpgsqlDataSource db, CurrentScope current, ICurrentActor actor) : PageModel
+public sealed class BulkModel(BulkDirectors bulk, EKIS.Reporting.Features.Registry.ScopedUnits units, CurrentScope current, ICurrentActor actor) : PageModel
 {
-    public sealed record Option(long Id, string Name);
-
-    public IReadOnlyList<Option> Municipalities { get; private set; } = [];
+    public IReadOnlyList<EKIS.Reporting.Features.Registry.ScopedUnits.Option> Municipalities { get; private set; } = [];
     public IReadOnlyList<BulkDirectors.Candidate> Candidates { get; private set; } = [];
     public IReadOnlyList<BulkDirectors.Outcome>? Outcomes { get; private set; }
     public long? Municipality { get; private set; }
@@ -37,13 +33,6 @@ public sealed class BulkModel(BulkDirectors bulk, NpgsqlDataSource db, CurrentSc
         return Page();
     }
 
-    private async Task LoadMunicipalitiesAsync(CancellationToken ct)
-    {
-        var scope = current.Required;
-        await using var conn = await db.OpenConnectionAsync(ct);
-        Municipalities = (await conn.QueryAsync<Option>(new CommandDefinition("""
-            SELECT u.id, u.name FROM ekis.org_unit u JOIN ekis.units_in_scope(@role, @unit) s ON s.id = u.id
-            WHERE u.level = 'municipality' ORDER BY u.name
-            """, new { role = scope.Role, unit = scope.OrgUnitId }, cancellationToken: ct))).ToList();
-    }
+    private async Task LoadMunicipalitiesAsync(CancellationToken ct) =>
+        Municipalities = await units.MunicipalitiesAsync(current.Required, ct);
 }

@@ -9,7 +9,7 @@ using UsersSlice = EKIS.Reporting.Features.Accounts.Users;
 namespace EKIS.Reporting.Web.Pages.Admin.Users;
 
 [Authorize(Policy = Policies.ManageUsers)]
-public sealed class CreateModel(UsersSlice users, Npgsql.NpgsqlDataSource db, CurrentScope current, ICurrentActor actor) : PageModel
+public sealed class CreateModel(UsersSlice users, EKIS.Reporting.Features.Registry.ScopedUnits units, CurrentScope current, ICurrentActor actor) : PageModel
 {
     public IReadOnlyList<string> Problems { get; private set; } = [];
     public string? FullName { get; private set; }
@@ -27,11 +27,11 @@ public sealed class CreateModel(UsersSlice users, Npgsql.NpgsqlDataSource db, Cu
     {
         (FullName, Login, Email, Role, UnitCode) = (fullName, login, email, role, unitCode);
         var problems = new List<string>();
-        if (role is null || UsersSlice.GrantProblem(current.Required, role) is { } rp) { problems.Add("Выберите роль, которую вам разрешено назначать."); }
+        if (role is null || UsersSlice.GrantProblem(current.Required, role) is not null) { problems.Add("Выберите роль, которую вам разрешено назначать."); }
         long? unitId = null;
         if (role is not null && role != Roles.Admin)
         {
-            unitId = await UnitByCodeAsync(unitCode, ct);
+            unitId = await units.IdByCodeAsync(unitCode, ct);
             if (unitId is null) problems.Add("Организация с таким кодом ЕКИС не найдена.");
         }
         if (problems.Count > 0) { Problems = problems; return Page(); }
@@ -44,14 +44,5 @@ public sealed class CreateModel(UsersSlice users, Npgsql.NpgsqlDataSource db, Cu
             : $"Передайте ссылку для установки пароля: {created.InvitationLink}");
         TempData[grantProblem is null ? "Note" : "Problem"] = note;
         return RedirectToPage("/Admin/Users/Edit", new { id = created.UserId });
-    }
-
-    private async Task<long?> UnitByCodeAsync(string? code, CancellationToken ct)
-    {
-        if (string.IsNullOrWhiteSpace(code)) return null;
-        await using var conn = await db.OpenConnectionAsync(ct);
-        await using var cmd = new Npgsql.NpgsqlCommand("SELECT id FROM ekis.org_unit WHERE ekis_code = $1", conn);
-        cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = code.Trim() });
-        return await cmd.ExecuteScalarAsync(ct) as long?;
     }
 }

@@ -14,7 +14,7 @@ namespace EKIS.Reporting.Web.Pages.Admin.Users;
 /// analysts: such an account is "not found" for them, for reading and for writing.
 /// </summary>
 [Authorize(Policy = Policies.ManageUsers)]
-public sealed class EditModel(UsersSlice users, PasswordLinks links, Npgsql.NpgsqlDataSource db, CurrentScope current, ICurrentActor actor) : PageModel
+public sealed class EditModel(UsersSlice users, PasswordLinks links, EKIS.Reporting.Features.Registry.ScopedUnits units, CurrentScope current, ICurrentActor actor) : PageModel
 {
     public UsersSlice.Details Details { get; private set; } = null!;
     public AccessScope Scope => current.Required;
@@ -39,14 +39,7 @@ public sealed class EditModel(UsersSlice users, PasswordLinks links, Npgsql.Npgs
     public async Task<IActionResult> OnPostGrantAsync(long id, string? role, string? unitCode, CancellationToken ct)
     {
         if (await LoadAsync(id, ct) is { } notFound) return notFound;
-        long? unitId = null;
-        if (role != Roles.Admin && !string.IsNullOrWhiteSpace(unitCode))
-        {
-            await using var conn = await db.OpenConnectionAsync(ct);
-            await using var cmd = new Npgsql.NpgsqlCommand("SELECT id FROM ekis.org_unit WHERE ekis_code = $1", conn);
-            cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = unitCode.Trim() });
-            unitId = await cmd.ExecuteScalarAsync(ct) as long?;
-        }
+        var unitId = role == Roles.Admin ? null : await units.IdByCodeAsync(unitCode, ct);
         var problem = await users.GrantAsync(id, role ?? "", unitId, Scope, actor.Actor, current.ClientAddress, ct);
         return Back(id, problem is null ? "Роль назначена." : null, problem);
     }
