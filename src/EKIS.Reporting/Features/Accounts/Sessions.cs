@@ -34,13 +34,17 @@ public sealed class Sessions(NpgsqlDataSource db)
     /// <summary>The scope of a session, or null when it no longer holds.</summary>
     public async Task<AccessScope?> ValidateAsync(long userId, Guid securityStamp, long assignmentId, CancellationToken ct = default)
     {
+        // One round trip per request: this runs for every request that carries the cookie.
         await using var conn = await db.OpenConnectionAsync(ct);
-        var user = await conn.QuerySingleOrDefaultAsync<(string FullName, Guid Stamp, string Status)>(new CommandDefinition(
-            "SELECT full_name, security_stamp, status FROM ekis.app_user WHERE id = @userId", new { userId }, cancellationToken: ct));
-        if (user.FullName is null || user.Status != "active" || user.Stamp != securityStamp) return null;
-        var a = await conn.QuerySingleOrDefaultAsync<Assignment>(new CommandDefinition(
-            ActiveAssignmentSql + " AND a.id = @assignmentId", new { userId, assignmentId }, cancellationToken: ct));
-        return a is null ? null : new AccessScope(userId, user.FullName, a.Id, a.Role, a.OrgUnitId, a.OrgUnitName);
+        var row = await conn.QuerySingleOrDefaultAsync<(string FullName, long Id, string Role, long? OrgUnitId, string? OrgUnitName)>(new CommandDefinition("""
+            SELECT p.full_name, a.id, a.role, a.org_unit_id, coalesce(u.short_name, u.name)
+            FROM ekis.role_assignment a
+            JOIN ekis.app_user p ON p.id = a.user_id AND p.status = 'active' AND p.security_stamp = @securityStamp
+            LEFT JOIN ekis.org_unit u ON u.id = a.org_unit_id
+            WHERE a.id = @assignmentId AND a.user_id = @userId AND a.status = 'active'
+              AND a.starts_on <= current_date AND (a.ends_on IS NULL OR a.ends_on >= current_date)
+            """, new { userId, securityStamp, assignmentId }, cancellationToken: ct));
+        return row.FullName is null ? null : new AccessScope(userId, row.FullName, row.Id, row.Role, row.OrgUnitId, row.OrgUnitName);
     }
 
     /// <summary>Whether the person is still active with this stamp (a session before a role is chosen).</summary>
