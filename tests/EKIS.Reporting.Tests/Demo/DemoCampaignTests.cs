@@ -166,6 +166,27 @@ public sealed class DemoCampaignTests : DatabaseTest
     }
 
     [Test]
+    public async Task Ekis_seed_demo_opens_the_demo_campaigns_once_and_accepts_templates_loaded_from_their_files()
+    {
+        // The embedded template is byte-for-byte the shipped file: loading the file first leaves the demo nothing to conflict with.
+        var file = EKIS.Reporting.Tests.Templates.TemplateTestKit.RepoPath("templates", "forms", ShippedTemplates.Oo1);
+        await new EKIS.Reporting.Features.Campaigns.TemplateVersions(Db).LoadAsync(Actor.Cli, ShippedTemplates.Oo1, await File.ReadAllTextAsync(file));
+        var env = new Dictionary<string, string?> { ["EKIS_DB"] = TestDatabase.ConnectionString };
+
+        var first = await BuiltPrograms.RunAsync(BuiltPrograms.Cli, env, TimeSpan.FromSeconds(120), "seed", "demo");
+        var second = await BuiltPrograms.RunAsync(BuiltPrograms.Cli, env, TimeSpan.FromSeconds(120), "seed", "demo");
+
+        await Assert.MultipleAsync(async () =>
+        {
+            Assert.That((first.ExitCode, second.ExitCode), Is.EqualTo((0, 0)), first.Output + second.Output);
+            Assert.That(first.Output, Does.Contain("открыто демонстрационных кампаний: 2"));
+            Assert.That(second.Output, Does.Contain("Демонстрационные данные уже загружены."));
+            Assert.That(await ScalarAsync<long>("SELECT count(*) FROM ekis.campaign WHERE status = 'open'"), Is.EqualTo(2));
+            Assert.That(await ScalarAsync<long>("SELECT count(*) FROM ekis.template_version"), Is.EqualTo(2));
+        });
+    }
+
+    [Test]
     public async Task Every_demo_value_was_typed_through_the_value_audit_by_the_seeding_actor()
     {
         await SeedAsync(new FixedClock(Day));
