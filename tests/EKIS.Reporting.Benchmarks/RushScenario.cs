@@ -116,6 +116,7 @@ internal static class RushScenario
         var latencies = new ConcurrentBag<double>();
         var failed = 0;
         var ranOut = false;
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var window = Stopwatch.StartNew();
         var deadline = TimeSpan.FromSeconds(seconds);
         var tasks = Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
@@ -131,6 +132,9 @@ internal static class RushScenario
             ranOut = true;
         })).ToArray();
         await Task.WhenAll(tasks);
+        var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds;
+        Console.WriteLine($"  CPU time of this (client) process in the window: {cpu / 1000:F1} s, {cpu / Math.Max(1, latencies.Count):F1} ms per submission; " +
+                          $"load average after: {(File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?")}");
         return ([.. latencies], failed, window.Elapsed.TotalSeconds, ranOut);
     }
 
@@ -150,25 +154,38 @@ internal static class RushScenario
         var check = new CheckReport(db);
         var review = new ReportReview(db, TimeProvider.System);
         var scopeOf = people.SelectMany(d => d.Reports.Select(w => (w.ReportId, d.Scope))).ToDictionary(x => x.ReportId, x => x.Scope);
+        var saveTimes = new ConcurrentBag<double>();
+        var checkTimes = new ConcurrentBag<double>();
+        var submitTimes = new ConcurrentBag<double>();
         async Task<bool> Submit(int _, Work w)
         {
             var scope = scopeOf[w.ReportId];
             var actor = Actor.User(scope.UserId, scope.UserName);
             var rowVersion = 1;
+            var step = Stopwatch.StartNew();
             foreach (var section in w.Sections)
             {
+                step.Restart();
                 var saved = await save.SaveAsync(scope, actor, new SaveValues.Command(w.ReportId, rowVersion, section));
+                saveTimes.Add(step.Elapsed.TotalMilliseconds);
                 if (!saved.Ok) { Console.Error.WriteLine($"save {w.ReportId}: {saved.Message}"); return false; }
                 rowVersion = saved.RowVersion;
             }
+            step.Restart();
             var found = await check.CheckAsync(scope, w.ReportId);
+            checkTimes.Add(step.Elapsed.TotalMilliseconds);
             if (found is null || found.HasErrors) { Console.Error.WriteLine($"check {w.ReportId}: errors"); return false; }
+            step.Restart();
             var sent = await review.SubmitAsync(scope, actor, w.ReportId, rowVersion);
+            submitTimes.Add(step.Elapsed.TotalMilliseconds);
             if (!sent.Ok) Console.Error.WriteLine($"submit {w.ReportId}: {sent.Message}");
             return sent.Ok;
         }
         var r = await RunWindowAsync(clients, seconds, c => people.Where((_, i) => i % clients == c).SelectMany(d => d.Reports), Submit);
         Print("rush through the slices (no HTTP layer)", clients, r);
+        Console.WriteLine($"  steps under load: save of a section {Stats.Describe([.. saveTimes])}");
+        Console.WriteLine($"                    check            {Stats.Describe([.. checkTimes])}");
+        Console.WriteLine($"                    submit           {Stats.Describe([.. submitTimes])}");
     }
 
     // ---- HTTP ------------------------------------------------------------------------------------
