@@ -47,9 +47,14 @@ public static class CampaignScenario
             server = await embedded.EnsureRunningAsync();
         }
         var dbName = $"ekis_bench_{Environment.ProcessId}";
+        BackendCpu.Database = dbName;
         await DatabaseBootstrap.EnsureDatabaseAsync(server, dbName, CancellationToken.None);
         // --pg-options "-c jit=off": server settings for the run's connections (to test a setting without touching the cluster).
-        var cs = new NpgsqlConnectionStringBuilder(server) { Database = dbName, MaxPoolSize = 100, Options = StringArg(args, "--pg-options") }.ConnectionString;
+        // --npgsql "Max Auto Prepare=50": extra connection-string settings, for the run's connections and the child web app.
+        var builder = new NpgsqlConnectionStringBuilder(server) { Database = dbName, MaxPoolSize = 100, Options = StringArg(args, "--pg-options") };
+        if (StringArg(args, "--npgsql") is { } extra)
+            foreach (var kv in new NpgsqlConnectionStringBuilder(extra)) builder[kv.Key] = kv.Value;
+        var cs = builder.ConnectionString;
         try
         {
             await new Migrator(cs, NullLogger.Instance).MigrateAsync();

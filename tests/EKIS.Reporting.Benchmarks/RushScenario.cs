@@ -117,6 +117,7 @@ internal static class RushScenario
         var failed = 0;
         var ranOut = false;
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var serverBefore = BackendCpu.Snapshot();
         var window = Stopwatch.StartNew();
         var deadline = TimeSpan.FromSeconds(seconds);
         var tasks = Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
@@ -133,7 +134,10 @@ internal static class RushScenario
         })).ToArray();
         await Task.WhenAll(tasks);
         var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds;
-        Console.WriteLine($"  CPU time of this (client) process in the window: {cpu / 1000:F1} s, {cpu / Math.Max(1, latencies.Count):F1} ms per submission; " +
+        var server = BackendCpu.Since(serverBefore);
+        var n = Math.Max(1, latencies.Count);
+        Console.WriteLine($"  CPU in the window: this (client) process {cpu / 1000:F1} s = {cpu / n:F1} ms per submission; " +
+                          $"the database's backends {server / 1000:F1} s = {server / n:F1} ms per submission; " +
                           $"load average after: {(File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?")}");
         return ([.. latencies], failed, window.Elapsed.TotalSeconds, ranOut);
     }
@@ -407,4 +411,39 @@ internal sealed partial class ChildWebApp : IAsyncDisposable
         }
         _process.Dispose();
     }
+}
+
+/// <summary>
+/// CPU time of the PostgreSQL backends serving the benchmark's database (Linux /proc; a backend's command
+/// line names its database), so the rush can say how much CPU one submission costs on the server side.
+/// </summary>
+internal static class BackendCpu
+{
+    public static string Database { get; set; } = "";
+
+    public static Dictionary<int, long> Snapshot()
+    {
+        var result = new Dictionary<int, long>();
+        if (Database.Length == 0 || !Directory.Exists("/proc")) return result;
+        foreach (var dir in Directory.GetDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
+            try
+            {
+                var cmd = File.ReadAllText(Path.Combine(dir, "cmdline"));
+                if (!cmd.StartsWith("postgres: ", StringComparison.Ordinal) || !cmd.Contains(" " + Database + " ", StringComparison.Ordinal)) continue;
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                // utime and stime are fields 14 and 15 of /proc/[pid]/stat (11 and 12 after the command).
+                result[pid] = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+        return result;
+    }
+
+    /// <summary>Milliseconds of CPU used since <paramref name="before"/> (clock ticks of 10 ms).</summary>
+    public static double Since(Dictionary<int, long> before) =>
+        Snapshot().Sum(kv => kv.Value - before.GetValueOrDefault(kv.Key)) * 10.0;
 }
