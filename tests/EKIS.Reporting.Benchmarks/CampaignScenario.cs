@@ -168,9 +168,12 @@ public static class CampaignScenario
             return ms;
         }
         for (var i = 0; i < 20; i++) await One(i, Cells(i));
+        // Markers for the server log (with --pg-options "-c log_min_duration_statement=0" each phase's statements can be told apart).
+        await ScalarAsync<string>(db, $"SELECT 'bench phase: {label}, every cell changed'");
         var all = new List<double>();
         for (var i = 20; i < 20 + saves; i++) all.Add(await One(i, Cells(i)));
         // The usual autosave: the whole section sent, one cell changed.
+        await ScalarAsync<string>(db, $"SELECT 'bench phase: {label}, one cell changed'");
         var one = new List<double>();
         for (var i = 0; i < saves; i++)
         {
@@ -208,6 +211,7 @@ public static class CampaignScenario
             await cmd.ExecuteNonQueryAsync();
             return sw.Elapsed.TotalMilliseconds;
         }
+        await ScalarAsync<string>(db, $"SELECT 'bench phase: {label}, floor'");
         for (var i = 0; i < 20; i++) await Floor(5000 + i);
         var floor = new List<double>();
         for (var i = 0; i < saves; i++) floor.Add(await Floor(6000 + i));
