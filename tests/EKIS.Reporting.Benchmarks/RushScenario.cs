@@ -111,8 +111,9 @@ internal static class RushScenario
 
     /// <summary>Clients share nothing but the pool: each works through its own directors' reports until the time is up.</summary>
     private static async Task<(List<double> Latencies, int Failed, double Seconds, bool RanOut)> RunWindowAsync(
-        int clients, int seconds, Func<int, IEnumerable<Work>> workOf, Func<int, Work, Task<bool>> submit)
+        int clients, int seconds, Func<int, IEnumerable<Work>> workOf, Func<int, Work, Task<bool>> submit, ChildWebApp? web = null)
     {
+        var webBefore = web?.CpuMilliseconds ?? 0;
         var latencies = new ConcurrentBag<double>();
         var failed = 0;
         var ranOut = false;
@@ -138,6 +139,7 @@ internal static class RushScenario
         var n = Math.Max(1, latencies.Count);
         Console.WriteLine($"  CPU in the window: this (client) process {cpu / 1000:F1} s = {cpu / n:F1} ms per submission; " +
                           $"the database's backends {server / 1000:F1} s = {server / n:F1} ms per submission; " +
+                          (web is null ? "" : $"the web app {(web.CpuMilliseconds - webBefore) / 1000:F1} s = {(web.CpuMilliseconds - webBefore) / n:F1} ms per submission; ") +
                           $"load average after: {(File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?")}");
         return ([.. latencies], failed, window.Elapsed.TotalSeconds, ranOut);
     }
@@ -263,7 +265,7 @@ internal static class RushScenario
             }
             return true;
         }
-        var r = await RunWindowAsync(clients, seconds, c => people.Where((_, i) => i % clients == c).SelectMany(d => d.Reports), Submit);
+        var r = await RunWindowAsync(clients, seconds, c => people.Where((_, i) => i % clients == c).SelectMany(d => d.Reports), Submit, web);
         Print("rush over HTTP (loopback, child web process in Release)", clients, r);
         var sent = await CampaignScenario.ScalarAsync<long>(db, """
             SELECT count(*) FROM ekis.report r JOIN ekis.org_unit u ON u.id = r.org_unit_id WHERE u.ekis_code LIKE 'HTTP%' AND r.status = 'submitted'
@@ -289,9 +291,20 @@ internal sealed partial class ChildWebApp : IAsyncDisposable
 
     public Uri Address { get; }
 
+    /// <summary>CPU time the web process has used so far.</summary>
+    public double CpuMilliseconds
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime.TotalMilliseconds;
+        }
+    }
+
     public static async Task<ChildWebApp?> StartAsync(string connectionString)
     {
-        var root = RepositoryPaths.FindRepositoryRoot(AppContext.BaseDirectory);
+        // EKIS_BENCH_WEB_ROOT: another checkout's Release build of the web app (e.g. a branch not merged yet).
+        var root = Environment.GetEnvironmentVariable("EKIS_BENCH_WEB_ROOT") is { Length: > 0 } other ? other : RepositoryPaths.FindRepositoryRoot(AppContext.BaseDirectory);
         var dll = root is null ? null : Path.Combine(root, "src", "EKIS.Reporting.Web", "bin", "Release", "net10.0", "EKIS.Reporting.Web.dll");
         if (dll is null || !File.Exists(dll)) return null;
         int port;
