@@ -48,7 +48,7 @@ internal static class RushScenario
 
                 INSERT INTO ekis.org_unit (parent_id, level, ekis_code, name, short_name, kind, okpo, director)
                 SELECT m.id, 'organisation', @prefix || lpad(i::text, 5, '0'), 'Средняя общеобразовательная школа № ' || i || ' (' || @prefix || ')',
-                       'СОШ № ' || i || ' ' || @prefix, 'general', lpad((70000000 + i)::text, 8, '0'), 'Директорова Анна № ' || i
+                       'СОШ № ' || i || ' ' || @prefix, 'general', (@okpoBase + i)::text, 'Директорова Анна № ' || i
                 FROM generate_series(1, @directors) AS i, ekis.org_unit m WHERE m.ekis_code = @muni;
 
                 INSERT INTO ekis.org_unit (parent_id, level, ekis_code, name, short_name, kind, okpo)
@@ -63,7 +63,7 @@ internal static class RushScenario
                 SELECT u.id, 'director', o.id FROM generate_series(1, @directors) AS i
                 JOIN ekis.app_user u ON u.login = lower(@prefix) || '-' || i
                 JOIN ekis.org_unit o ON o.ekis_code = @prefix || lpad(i::text, 5, '0');
-                """, new { muni, prefix, directors, branches, hash }, tx.Transaction);
+                """, new { muni, prefix, directors, branches, hash, okpoBase = prefix == "RUSH" ? 70_000_000 : 80_000_000 }, tx.Transaction);
             await tx.CommitAsync();
         }
         var muniId = await CampaignScenario.ScalarAsync<long>(db, "SELECT id FROM ekis.org_unit WHERE ekis_code = @muni", new { muni });
