@@ -282,11 +282,14 @@ internal sealed partial class ChildWebApp : IAsyncDisposable
     private readonly string _logs;
     private readonly Queue<string> _tail = new();
 
-    private ChildWebApp(Process process, Uri address, string logs)
+    private readonly string _state;
+
+    private ChildWebApp(Process process, Uri address, string state)
     {
         _process = process;
         Address = address;
-        _logs = logs;
+        _state = state;
+        _logs = Path.Combine(state, "logs");
     }
 
     public Uri Address { get; }
@@ -331,7 +334,7 @@ internal sealed partial class ChildWebApp : IAsyncDisposable
         psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         psi.Environment["DOTNET_ENVIRONMENT"] = "Production";
         var process = Process.Start(psi)!;
-        var app = new ChildWebApp(process, new Uri($"http://127.0.0.1:{port}"), Path.Combine(state, "logs"));
+        var app = new ChildWebApp(process, new Uri($"http://127.0.0.1:{port}"), state);
         void Keep(string? line)
         {
             if (line is null) return;
@@ -423,6 +426,9 @@ internal sealed partial class ChildWebApp : IAsyncDisposable
             catch (OperationCanceledException) { _process.Kill(entireProcessTree: true); }
         }
         _process.Dispose();
+        // The run's data-protection keys and request logs are of no use after it.
+        try { Directory.Delete(_state, recursive: true); }
+        catch (IOException) { }
     }
 }
 
