@@ -43,6 +43,8 @@ public static class DatabaseBootstrap
                 await using var db = NpgsqlDataSource.Create(cs);
                 var seeded = await new SeedDemo(db).RunAsync(Actor.Startup, ct);
                 log.LogInformation("Loaded the demo data into the new database: {Inserted} row(s)", seeded.Inserted);
+                var campaigns = await new SeedDemoCampaigns(db, TimeProvider.System).RunAsync(Actor.Startup, ct);
+                log.LogInformation("Opened {Campaigns} demo campaign(s) with {Reports} report(s)", campaigns.CampaignsOpened, campaigns.Reports);
             }
         }
         return new PreparedDatabase(cs, settings.IsEmbedded, created, migrated);
