@@ -17,7 +17,7 @@ public sealed class IndexModel(CampaignList list, CurrentScope current) : PageMo
 
     [TempData] public string? Message { get; set; }
 
-    public async Task OnGetAsync(string? sort, bool? desc, int page = 1, CancellationToken ct = default)
+    public async Task OnGetAsync(string? sort, bool? desc, [FromQuery(Name = "page")] int page = 1, CancellationToken ct = default)
     {
         var scope = current.Required;
         CanManage = scope.IsRegional;

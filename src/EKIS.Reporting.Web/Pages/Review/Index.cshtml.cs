@@ -32,7 +32,7 @@ public sealed class IndexModel(ReviewQueue queue, CampaignList campaigns, Search
 
     [TempData] public string? Message { get; set; }
 
-    public async Task<IActionResult> OnGetAsync(long? campaign, string? status, long? municipality, string? sort, bool desc = false, int page = 1,
+    public async Task<IActionResult> OnGetAsync(long? campaign, string? status, long? municipality, string? sort, bool desc = false, [FromQuery(Name = "page")] int page = 1,
         bool confirm = false, CancellationToken ct = default)
     {
         var scope = current.Required;

@@ -96,17 +96,17 @@ public sealed class CampaignList(NpgsqlDataSource db)
             HAVING @regional OR count(s.org_unit_id) > 0
             ORDER BY c.due_date DESC, c.id DESC
             """, new { role = scope.Role, unit = scope.OrgUnitId, regional = scope.IsRegional, campaignId }, cancellationToken: ct));
-        return rows.Select(l => new Row(l.Id, l.Form, l.TemplateCode, l.TemplateVersion, l.Year, l.Period, DateOnly.FromDateTime(l.DueDate), l.Status,
+        return rows.Select(l => new Row(l.Id, l.Form, l.TemplateCode, l.TemplateVersion, l.Year, l.Period, l.DueDate, l.Status,
             l.Expected, l.Started, l.Submitted, l.Returned, l.AcceptedByMunicipality, l.AcceptedByRegion)
         {
-            ReferenceDate = l.ReferenceDate is { } rd ? DateOnly.FromDateTime(rd) : null,
-            ReviewDate = l.ReviewDate is { } rv ? DateOnly.FromDateTime(rv) : null,
+            ReferenceDate = l.ReferenceDate,
+            ReviewDate = l.ReviewDate,
             OpenedAt = l.OpenedAt,
         }).ToList();
     }
 
-    private sealed record Line(long Id, string Form, string TemplateCode, string TemplateVersion, int Year, string Period, DateTime DueDate, string Status,
-        DateTime? ReferenceDate, DateTime? ReviewDate, DateTime? OpenedAt,
+    private sealed record Line(long Id, string Form, string TemplateCode, string TemplateVersion, int Year, string Period, DateOnly DueDate, string Status,
+        DateOnly? ReferenceDate, DateOnly? ReviewDate, DateTime? OpenedAt,
         int Expected, int Started, int Submitted, int Returned, int AcceptedByMunicipality, int AcceptedByRegion);
 }
 

@@ -72,7 +72,7 @@ public sealed class CampaignProgress(NpgsqlDataSource db, TimeProvider clock)
         var zone = clock.LocalTimeZone;
         var respondents = rows.Select(r =>
         {
-            var lastDay = DateOnly.FromDateTime(r.LastDay);
+            var lastDay = r.LastDay;
             DateOnly? sentOn = r.SentAt is { } at
                 ? DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)), zone).DateTime)
                 : null;
@@ -95,5 +95,5 @@ public sealed class CampaignProgress(NpgsqlDataSource db, TimeProvider clock)
     }
 
     private sealed record Line(long OrgUnitId, string EkisCode, string Name, long MunicipalityId, string MunicipalityName,
-        long? ReportId, int? Version, string? Status, DateTime? SentAt, DateTime LastDay);
+        long? ReportId, int? Version, string? Status, DateTime? SentAt, DateOnly LastDay);
 }

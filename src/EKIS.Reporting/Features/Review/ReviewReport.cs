@@ -62,10 +62,10 @@ public sealed class ReviewReport(NpgsqlDataSource db)
             WHERE t.report_id = @reportId ORDER BY t.at, t.id
             """, new { reportId }, cancellationToken: ct))).ToList();
         return new Details(head, info.EkisCode, info.RespondentName, info.MunicipalityName, info.FormCode, info.FormVersion, info.FormTitle,
-            info.ReferenceDate is { } rd ? DateOnly.FromDateTime(rd) : null, info.ReviewDate is { } rv ? DateOnly.FromDateTime(rv) : null,
+            info.ReferenceDate, info.ReviewDate,
             info.SentAt, versions, history);
     }
 
     private sealed record Info(string EkisCode, string RespondentName, string? MunicipalityName, string FormCode, string FormVersion, string FormTitle,
-        DateTime? ReferenceDate, DateTime? ReviewDate, DateTime? SentAt);
+        DateOnly? ReferenceDate, DateOnly? ReviewDate, DateTime? SentAt);
 }
