@@ -68,13 +68,20 @@ public sealed class CampaignList(NpgsqlDataSource db)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         // Counts use the latest version of each expected respondent's report.
+        await using var tx = await CampaignScope.BeginWithoutJitAsync(conn, ct);
         var rows = await conn.QueryAsync<Line>(new CommandDefinition("""
-            WITH seen AS (
+            WITH dates AS (
+                SELECT DISTINCT coalesce(c.reference_date, c.due_date) AS on_date FROM ekis.campaign c
+                WHERE (@campaignId::bigint IS NULL OR c.id = @campaignId)),
+            -- The scope is computed once per distinct campaign date, not per respondent.
+            sc AS MATERIALIZED (
+                SELECT d.on_date, s.id FROM dates d CROSS JOIN LATERAL ekis.scope_for_period(@role, @unit, d.on_date) s),
+            seen AS (
                 SELECT cr.campaign_id, cr.org_unit_id
                 FROM ekis.campaign c
                 JOIN ekis.campaign_respondent cr ON cr.campaign_id = c.id AND cr.dropped_at IS NULL
-                WHERE (@campaignId::bigint IS NULL OR c.id = @campaignId)
-                  AND ekis.covers_for_period(@role, @unit, cr.org_unit_id, coalesce(c.reference_date, c.due_date))),
+                JOIN sc ON sc.on_date = coalesce(c.reference_date, c.due_date) AND sc.id = cr.org_unit_id
+                WHERE (@campaignId::bigint IS NULL OR c.id = @campaignId)),
             latest AS (
                 SELECT DISTINCT ON (r.campaign_id, r.org_unit_id) r.campaign_id, r.org_unit_id, r.status
                 FROM ekis.report r JOIN seen s ON s.campaign_id = r.campaign_id AND s.org_unit_id = r.org_unit_id
@@ -95,7 +102,7 @@ public sealed class CampaignList(NpgsqlDataSource db)
             GROUP BY c.id, t.id
             HAVING @regional OR count(s.org_unit_id) > 0
             ORDER BY c.due_date DESC, c.id DESC
-            """, new { role = scope.Role, unit = scope.OrgUnitId, regional = scope.IsRegional, campaignId }, cancellationToken: ct));
+            """, new { role = scope.Role, unit = scope.OrgUnitId, regional = scope.IsRegional, campaignId }, tx, cancellationToken: ct));
         return rows.Select(l => new Row(l.Id, l.Form, l.TemplateCode, l.TemplateVersion, l.Year, l.Period, l.DueDate, l.Status,
             l.Expected, l.Started, l.Submitted, l.Returned, l.AcceptedByMunicipality, l.AcceptedByRegion)
         {

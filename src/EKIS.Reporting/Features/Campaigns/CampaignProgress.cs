@@ -43,12 +43,16 @@ public sealed class CampaignProgress(NpgsqlDataSource db, TimeProvider clock)
         if (scope.IsSchool) return null;
         await using var conn = await db.OpenConnectionAsync(ct);
         var todayDate = DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
+        await using var tx = await CampaignScope.BeginWithoutJitAsync(conn, ct);
         var rows = (await conn.QueryAsync<Line>(new CommandDefinition("""
-            WITH resp AS (
-                SELECT c.id AS campaign_id, c.due_date, cr.org_unit_id, coalesce(c.reference_date, c.due_date) AS on_date
+            WITH sc AS MATERIALIZED (
+                SELECT * FROM ekis.scope_for_period(@role, @unit, (SELECT coalesce(reference_date, due_date) FROM ekis.campaign WHERE id = @campaignId))),
+            resp AS (
+                SELECT c.id AS campaign_id, c.due_date, cr.org_unit_id, sc.municipality_id
                 FROM ekis.campaign c
                 JOIN ekis.campaign_respondent cr ON cr.campaign_id = c.id AND cr.dropped_at IS NULL
-                WHERE c.id = @campaignId AND ekis.covers_for_period(@role, @unit, cr.org_unit_id, coalesce(c.reference_date, c.due_date)))
+                JOIN sc ON sc.id = cr.org_unit_id
+                WHERE c.id = @campaignId)
             SELECT u.id AS OrgUnitId, u.ekis_code AS EkisCode, coalesce(u.short_name, u.name) AS Name,
                    m.id AS MunicipalityId, coalesce(m.short_name, m.name) AS MunicipalityName,
                    r.id AS ReportId, r.version, r.status,
@@ -57,8 +61,7 @@ public sealed class CampaignProgress(NpgsqlDataSource db, TimeProvider clock)
             FROM resp
             JOIN ekis.org_unit u ON u.id = resp.org_unit_id
             LEFT JOIN ekis.org_unit p ON p.id = u.parent_id
-            JOIN ekis.org_unit m ON m.id = coalesce(ekis.municipality_on(u.id, resp.on_date),
-                                                    CASE WHEN u.level = 'branch' THEN p.parent_id ELSE u.parent_id END)
+            JOIN ekis.org_unit m ON m.id = coalesce(resp.municipality_id, CASE WHEN u.level = 'branch' THEN p.parent_id ELSE u.parent_id END)
             LEFT JOIN LATERAL (SELECT * FROM ekis.report r WHERE r.campaign_id = resp.campaign_id AND r.org_unit_id = u.id
                                ORDER BY r.version DESC LIMIT 1) r ON true
             -- The respondent's latest send (a withdrawn acceptance also moves a report back to "submitted": not a send).
@@ -67,7 +70,7 @@ public sealed class CampaignProgress(NpgsqlDataSource db, TimeProvider clock)
                                  AND t.from_status IN ('draft', 'returned_by_municipality', 'returned_by_region')
                                ORDER BY t.at DESC, t.id DESC LIMIT 1) sent ON true
             ORDER BY m.name, u.name, u.id
-            """, new { role = scope.Role, unit = scope.OrgUnitId, campaignId }, cancellationToken: ct))).ToList();
+            """, new { role = scope.Role, unit = scope.OrgUnitId, campaignId }, tx, cancellationToken: ct))).ToList();
 
         var zone = clock.LocalTimeZone;
         var respondents = rows.Select(r =>

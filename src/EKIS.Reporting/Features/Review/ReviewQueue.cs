@@ -1,5 +1,6 @@
 using Dapper;
 using EKIS.Reporting.Features.Access;
+using EKIS.Reporting.Features.Campaigns;
 using EKIS.Reporting.Features.Reports;
 using Npgsql;
 
@@ -9,7 +10,8 @@ namespace EKIS.Reporting.Features.Review;
 /// «Проверка отчётов»: the newest report of each respondent of a campaign that the reviewer's scope
 /// covers, filtered by status (by default those waiting for this role's action: submitted for an
 /// operator, accepted by the municipality for an analyst) and municipality, sorted and paged in SQL.
-/// Scoped like every report slice (<c>ekis.units_in_scope</c>), so every listed report opens.
+/// Scoped like campaign progress: by the tree on the campaign's reference date (or due date), and grouped
+/// under the municipality of that date (<c>ekis.scope_for_period</c>, migration 0011).
 /// </summary>
 public sealed class ReviewQueue(NpgsqlDataSource db, CheckReport check)
 {
@@ -66,15 +68,18 @@ public sealed class ReviewQueue(NpgsqlDataSource db, CheckReport check)
         var size = Math.Clamp(q.PageSize, 5, 200);
         var page = Math.Max(1, q.Page);
         await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await CampaignScope.BeginWithoutJitAsync(conn, ct);
         var rows = (await conn.QueryAsync<Line>(new CommandDefinition("""
+            WITH sc AS MATERIALIZED (
+                SELECT * FROM ekis.scope_for_period(@role, @unit, (SELECT coalesce(reference_date, due_date) FROM ekis.campaign WHERE id = @campaignId)))
             SELECT r.id AS ReportId, u.id AS OrgUnitId, u.ekis_code AS EkisCode, coalesce(u.short_name, u.name) AS Name,
                    coalesce(m.short_name, m.name) AS MunicipalityName, r.version, r.status, sent.at AS SentAt, r.updated_at AS UpdatedAt,
                    count(*) OVER () AS Total
             FROM ekis.report r
-            JOIN ekis.units_in_scope(@role, @unit) s ON s.id = r.org_unit_id
+            JOIN sc ON sc.id = r.org_unit_id
             JOIN ekis.org_unit u ON u.id = r.org_unit_id
             LEFT JOIN ekis.org_unit p ON p.id = u.parent_id
-            LEFT JOIN ekis.org_unit m ON m.id = CASE WHEN u.level = 'branch' THEN p.parent_id ELSE u.parent_id END
+            LEFT JOIN ekis.org_unit m ON m.id = coalesce(sc.municipality_id, CASE WHEN u.level = 'branch' THEN p.parent_id ELSE u.parent_id END)
             LEFT JOIN LATERAL (SELECT t.at FROM ekis.report_transition t
                                WHERE t.report_id = r.id AND t.to_status = 'submitted'
                                  AND t.from_status IN ('draft', 'returned_by_municipality', 'returned_by_region')
@@ -86,7 +91,7 @@ public sealed class ReviewQueue(NpgsqlDataSource db, CheckReport check)
             ORDER BY 
             """ + order + ", r.id LIMIT @size OFFSET @offset",
             new { role = scope.Role, unit = scope.OrgUnitId, campaignId = q.CampaignId, status, municipalityId = q.MunicipalityId, size, offset = (page - 1) * size },
-            cancellationToken: ct))).ToList();
+            tx, cancellationToken: ct))).ToList();
         if (rows.Count == 0 && page > 1) return await ListAsync(scope, q with { Page = 1 }, ct); // a page past the end (the list shrank)
         var total = rows.Count > 0 ? (int)rows[0].Total : 0;
         return new Result(rows.Select(l => new Row(l.ReportId, l.OrgUnitId, l.EkisCode, l.Name, l.MunicipalityName, l.Version, l.Status, l.SentAt, l.UpdatedAt)).ToList(),

@@ -16,6 +16,9 @@ public sealed class ReviewReport(NpgsqlDataSource db)
         string FormCode, string FormVersion, string FormTitle, DateOnly? ReferenceDate, DateOnly? ReviewDate, DateTime? SentAt,
         IReadOnlyList<Version> Versions, IReadOnlyList<Transition> History)
     {
+        /// <summary>The respondent's explanations of control warnings by control id (empty where the data-entry schema has none).</summary>
+        public IReadOnlyDictionary<string, Explanation> Explanations { get; init; } = new Dictionary<string, Explanation>();
+
         public string StatusTitle => ReportStatus.Title(Head.Status);
         public bool IsNewest => Versions.All(v => v.Number <= Head.Version);
     }
@@ -24,6 +27,8 @@ public sealed class ReviewReport(NpgsqlDataSource db)
     {
         public string StatusTitle => ReportStatus.Title(Status);
     }
+
+    public sealed record Explanation(string ControlId, string Text, DateTime At, string Author);
 
     public sealed record Transition(string? FromStatus, string ToStatus, string? Comment, DateTime At, string Actor)
     {
@@ -61,9 +66,28 @@ public sealed class ReviewReport(NpgsqlDataSource db)
             LEFT JOIN ekis.app_user a ON 'user:' || a.id = t.actor
             WHERE t.report_id = @reportId ORDER BY t.at, t.id
             """, new { reportId }, cancellationToken: ct))).ToList();
+        var explanations = await ExplanationsAsync(conn, reportId, ct);
         return new Details(head, info.EkisCode, info.RespondentName, info.MunicipalityName, info.FormCode, info.FormVersion, info.FormTitle,
             info.ReferenceDate, info.ReviewDate,
-            info.SentAt, versions, history);
+            info.SentAt, versions, history) { Explanations = explanations };
+    }
+
+    /// <summary>
+    /// Warning explanations are written by the data-entry slices (ekis.report_explanation); read only when
+    /// that table exists, so the review page works on a schema without data entry too.
+    /// </summary>
+    private static async Task<IReadOnlyDictionary<string, Explanation>> ExplanationsAsync(NpgsqlConnection conn, long reportId, CancellationToken ct)
+    {
+        var exists = await conn.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "SELECT to_regclass('ekis.report_explanation') IS NOT NULL", cancellationToken: ct));
+        if (!exists) return new Dictionary<string, Explanation>();
+        var rows = await conn.QueryAsync<Explanation>(new CommandDefinition("""
+            SELECT e.control_id AS ControlId, e.explanation AS Text, e.updated_at AS At, coalesce(a.full_name, e.updated_by) AS Author
+            FROM ekis.report_explanation e
+            LEFT JOIN ekis.app_user a ON 'user:' || a.id = e.updated_by
+            WHERE e.report_id = @reportId
+            """, new { reportId }, cancellationToken: ct));
+        return rows.ToDictionary(e => e.ControlId);
     }
 
     private sealed record Info(string EkisCode, string RespondentName, string? MunicipalityName, string FormCode, string FormVersion, string FormTitle,
