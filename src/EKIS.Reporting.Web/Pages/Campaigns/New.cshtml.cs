@@ -11,7 +11,7 @@ namespace EKIS.Reporting.Web.Pages.Campaigns;
 
 /// <summary>An analyst opens a campaign: template version, period, dates and target respondents.</summary>
 [Authorize(Roles = ReviewDisplay.Managers)]
-public sealed class NewModel(OpenCampaign open, TemplateVersions templates, SearchRegistry registry, CurrentScope current, ICurrentActor actor) : PageModel
+public sealed class NewModel(OpenCampaign open, TemplateVersions templates, SearchRegistry registry, CurrentScope current, ICurrentActor actor, TimeProvider clock) : PageModel
 {
     public sealed class Form
     {
@@ -35,7 +35,7 @@ public sealed class NewModel(OpenCampaign open, TemplateVersions templates, Sear
 
     public async Task OnGetAsync(CancellationToken ct)
     {
-        Input.Year = DateTime.Today.Year.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Input.Year = clock.GetLocalNow().Year.ToString(System.Globalization.CultureInfo.InvariantCulture);
         await LoadOptionsAsync(ct);
     }
 
