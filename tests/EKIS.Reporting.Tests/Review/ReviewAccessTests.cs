@@ -12,11 +12,12 @@ public sealed class ReviewAccessTests : ReviewWebTest
         $"/Campaigns/{CampaignId}/Respondents", "/Review", $"/Review?campaign={CampaignId}", $"/Review/Report/{reportId}",
     ];
 
-    [Test]
-    public async Task A_director_gets_403_on_every_campaign_and_review_page_and_post()
+    [TestCase("t-director")]
+    [TestCase("t-submitter")]
+    public async Task A_school_role_gets_403_on_every_campaign_and_review_page_and_post(string login)
     {
         var id = await SubmittedReportAsync();
-        var director = await SignInAsync("t-director");
+        var director = await SignInAsync(login);
         foreach (var page in Pages(id))
             Assert.That((await director.GetAsync(page)).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), page);
         // A POST with a valid token (taken from a page the director may open) is still refused by role.
