@@ -149,4 +149,39 @@ public sealed class ReviewPagesTests : ReviewWebTest
         bool SchoolFirst(string html) => html.IndexOf(Page(school1), StringComparison.Ordinal) < html.IndexOf(Page(gymnasium), StringComparison.Ordinal);
         Assert.That(SchoolFirst(descending), Is.Not.EqualTo(SchoolFirst(ascending)), "sorting by name both ways");
     }
+
+    [Test]
+    public async Task The_analysts_queue_filters_by_municipality_and_pages()
+    {
+        // Every expected respondent has a submitted report (written straight to the tables: only the list is under test).
+        await ExecuteAsAsync(Actor.Cli, """
+            INSERT INTO ekis.report (campaign_id, org_unit_id, status)
+            SELECT campaign_id, org_unit_id, 'submitted' FROM ekis.campaign_respondent WHERE campaign_id = $1
+            """, CampaignId);
+        var total = await ScalarAsync<long>("SELECT count(*) FROM ekis.report WHERE campaign_id = $1", CampaignId);
+        var ber = await Support.TestAccounts.UnitIdAsync(Db, "M-BER");
+        var inBer = await ScalarAsync<long>("""
+            SELECT count(*) FROM ekis.report r JOIN ekis.org_unit u ON u.id = r.org_unit_id LEFT JOIN ekis.org_unit p ON p.id = u.parent_id
+            WHERE r.campaign_id = $1 AND (u.parent_id = $2 OR p.parent_id = $2)
+            """, CampaignId, ber);
+        Assert.That(total, Is.GreaterThan(50));
+        Assert.That(inBer, Is.GreaterThan(0));
+
+        var analyst = await SignInAsync("t-analyst");
+        var pages = (total + 24) / 25;
+        var first = await GetHtmlAsync(analyst, $"/Review?campaign={CampaignId}&status=submitted");
+        var second = await GetHtmlAsync(analyst, $"/Review?campaign={CampaignId}&status=submitted&page=2");
+        var filtered = await GetHtmlAsync(analyst, $"/Review?campaign={CampaignId}&status=submitted&municipality={ber}");
+        var mine = await GetHtmlAsync(analyst, $"/Review?campaign={CampaignId}");
+        Assert.Multiple(() =>
+        {
+            Assert.That(first, Does.Contain($"Найдено: {total}").And.Contain($"Страница 1 из {pages}"));
+            Assert.That(second, Does.Contain($"Страница 2 из {pages}"));
+            Assert.That(filtered, Does.Contain($"Найдено: {inBer}").And.Not.Contain("<td>ГО Северный</td>"));
+            Assert.That(mine, Does.Contain("Найдено: 0"), "nothing waits for the region until a municipality accepts");
+        });
+        var op = await SignInAsync("t-operator");
+        Assert.That(await GetHtmlAsync(op, $"/Review?campaign={CampaignId}&municipality={ber}"), Does.Contain("Найдено: 2"),
+            "an operator's list ignores the municipality filter and stays in Северный");
+    }
 }
