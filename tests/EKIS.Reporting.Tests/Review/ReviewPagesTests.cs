@@ -172,11 +172,13 @@ public sealed class ReviewPagesTests : ReviewWebTest
         var first = await GetHtmlAsync(analyst, $"/Review?campaign={CampaignId}&status=submitted");
         var second = await GetHtmlAsync(analyst, $"/Review?campaign={CampaignId}&status=submitted&page=2");
         var filtered = await GetHtmlAsync(analyst, $"/Review?campaign={CampaignId}&status=submitted&municipality={ber}");
+        var pastTheEnd = await GetHtmlAsync(analyst, $"/Review?campaign={CampaignId}&status=submitted&page=999");
         var mine = await GetHtmlAsync(analyst, $"/Review?campaign={CampaignId}");
         Assert.Multiple(() =>
         {
             Assert.That(first, Does.Contain($"Найдено: {total}").And.Contain($"Страница 1 из {pages}"));
             Assert.That(second, Does.Contain($"Страница 2 из {pages}"));
+            Assert.That(pastTheEnd, Does.Contain($"Страница 1 из {pages}"), "a page past the end shows the first");
             Assert.That(filtered, Does.Contain($"Найдено: {inBer}").And.Not.Contain("<td>ГО Северный</td>"));
             Assert.That(mine, Does.Contain("Найдено: 0"), "nothing waits for the region until a municipality accepts");
         });

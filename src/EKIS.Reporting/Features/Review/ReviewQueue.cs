@@ -67,9 +67,19 @@ public sealed class ReviewQueue(NpgsqlDataSource db, CheckReport check)
         var order = string.Format(System.Globalization.CultureInfo.InvariantCulture, Orders.GetValueOrDefault(q.Sort, Orders["sent"]), q.Descending ? "DESC" : "ASC");
         var size = Math.Clamp(q.PageSize, 5, 200);
         var page = Math.Max(1, q.Page);
+        var rows = await PageAsync(scope, q, status, order, size, page, ct);
+        if (rows.Count == 0 && page > 1) // a page past the end (the list shrank): the first page instead
+            rows = await PageAsync(scope, q, status, order, size, page = 1, ct);
+        var total = rows.Count > 0 ? (int)rows[0].Total : 0;
+        return new Result(rows.Select(l => new Row(l.ReportId, l.OrgUnitId, l.EkisCode, l.Name, l.MunicipalityName, l.Version, l.Status, l.SentAt, l.UpdatedAt)).ToList(),
+            total, page, size, status ?? Any);
+    }
+
+    private async Task<List<Line>> PageAsync(AccessScope scope, Query q, string? status, string order, int size, int page, CancellationToken ct)
+    {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await CampaignScope.BeginWithoutJitAsync(conn, ct);
-        var rows = (await conn.QueryAsync<Line>(new CommandDefinition("""
+        return (await conn.QueryAsync<Line>(new CommandDefinition("""
             WITH sc AS MATERIALIZED (
                 SELECT * FROM ekis.scope_for_period(@role, @unit, (SELECT coalesce(reference_date, due_date) FROM ekis.campaign WHERE id = @campaignId)))
             SELECT r.id AS ReportId, u.id AS OrgUnitId, u.ekis_code AS EkisCode, coalesce(u.short_name, u.name) AS Name,
@@ -88,14 +98,10 @@ public sealed class ReviewQueue(NpgsqlDataSource db, CheckReport check)
               AND NOT EXISTS (SELECT 1 FROM ekis.report n WHERE n.campaign_id = r.campaign_id AND n.org_unit_id = r.org_unit_id AND n.version > r.version)
               AND (@status::text IS NULL OR r.status = @status)
               AND (@municipalityId::bigint IS NULL OR m.id = @municipalityId)
-            ORDER BY 
-            """ + order + ", r.id LIMIT @size OFFSET @offset",
+            ORDER BY
+            """ + " " + order + ", r.id LIMIT @size OFFSET @offset",
             new { role = scope.Role, unit = scope.OrgUnitId, campaignId = q.CampaignId, status, municipalityId = q.MunicipalityId, size, offset = (page - 1) * size },
             tx, cancellationToken: ct))).ToList();
-        if (rows.Count == 0 && page > 1) return await ListAsync(scope, q with { Page = 1 }, ct); // a page past the end (the list shrank)
-        var total = rows.Count > 0 ? (int)rows[0].Total : 0;
-        return new Result(rows.Select(l => new Row(l.ReportId, l.OrgUnitId, l.EkisCode, l.Name, l.MunicipalityName, l.Version, l.Status, l.SentAt, l.UpdatedAt)).ToList(),
-            total, page, size, status ?? Any);
     }
 
     /// <summary>
