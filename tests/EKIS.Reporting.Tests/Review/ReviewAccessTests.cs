@@ -96,4 +96,21 @@ public sealed class ReviewAccessTests : ReviewWebTest
             Assert.That(await ScalarAsync<long>("SELECT count(*) FROM ekis.campaign_respondent WHERE dropped_at IS NOT NULL"), Is.Zero);
         });
     }
+
+    [TestCase("t-admin")]
+    [TestCase("t-analyst")]
+    [TestCase("t-operator")]
+    public async Task Reviewers_open_every_page_their_role_allows(string login)
+    {
+        await Support.TestAccounts.CreateAsync(Db, "t-admin", EKIS.Reporting.Features.Access.Roles.Admin, null);
+        var id = await SubmittedReportAsync();
+        var client = await SignInAsync(login);
+        var managers = login != "t-operator";
+        foreach (var page in Pages(id))
+        {
+            var expected = !managers && (page.StartsWith("/Campaigns/New", StringComparison.Ordinal) || page.EndsWith("/Respondents", StringComparison.Ordinal))
+                ? HttpStatusCode.Forbidden : HttpStatusCode.OK;
+            Assert.That((await client.GetAsync(page)).StatusCode, Is.EqualTo(expected), page);
+        }
+    }
 }
