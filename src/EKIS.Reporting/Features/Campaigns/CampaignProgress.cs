@@ -6,49 +6,97 @@ namespace EKIS.Reporting.Features.Campaigns;
 
 /// <summary>
 /// Campaign progress for analysts and operators: per municipality, expected / sent / returned /
-/// accepted / overdue respondents (newest report version), and the respondents that have not sent.
-/// "Sent" is anything past the draft; "overdue" is not sent while today is past the due date and any extension or resubmission date.
+/// accepted / overdue respondents (newest report version), and every respondent with its status,
+/// the day it was sent and whether that was on time. Respondents and their municipalities are taken
+/// from the tree on the campaign's reference date (or its due date).
+/// "Sent" is anything past the draft and not returned; "overdue" is not sent while today is past the
+/// due date and any extension or resubmission date; "on time" is a send on or before that last permitted day.
 /// </summary>
 public sealed class CampaignProgress(NpgsqlDataSource db, TimeProvider clock)
 {
     public sealed record Municipality(long MunicipalityId, string Name, int Expected, int Sent, int Returned, int AcceptedByMunicipality,
-        int AcceptedByRegion, int Overdue);
+        int AcceptedByRegion, int Overdue)
+    {
+        public int NotSent => Expected - Sent;
+    }
 
     public sealed record NotSent(long OrgUnitId, string Name, string MunicipalityName, string? Status, bool Overdue);
 
-    public sealed record Result(IReadOnlyList<Municipality> Municipalities, IReadOnlyList<NotSent> NotSentYet);
+    public sealed record Respondent(long OrgUnitId, string EkisCode, string Name, long MunicipalityId, string MunicipalityName,
+        long? ReportId, int? Version, string? Status, DateOnly? SentOn, DateOnly LastDay, bool? OnTime, bool Overdue)
+    {
+        public bool HasSent => Status is not (null or "draft" or "returned_by_municipality" or "returned_by_region");
+    }
+
+    public sealed record Result(IReadOnlyList<Municipality> Municipalities, IReadOnlyList<NotSent> NotSentYet)
+    {
+        public IReadOnlyList<Respondent> Respondents { get; init; } = [];
+        public DateOnly Today { get; init; }
+
+        public Municipality Totals => new(0, "Итого", Municipalities.Sum(m => m.Expected), Municipalities.Sum(m => m.Sent),
+            Municipalities.Sum(m => m.Returned), Municipalities.Sum(m => m.AcceptedByMunicipality), Municipalities.Sum(m => m.AcceptedByRegion),
+            Municipalities.Sum(m => m.Overdue));
+    }
 
     public async Task<Result?> GetAsync(AccessScope scope, long campaignId, CancellationToken ct = default)
     {
         if (scope.IsSchool) return null;
         await using var conn = await db.OpenConnectionAsync(ct);
-        var today = Dates.Param(DateOnly.FromDateTime(clock.GetLocalNow().DateTime));
+        var todayDate = DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
+        await using var tx = await CampaignScope.BeginWithoutJitAsync(conn, ct);
         var rows = (await conn.QueryAsync<Line>(new CommandDefinition("""
-            SELECT u.id AS OrgUnitId, coalesce(u.short_name, u.name) AS Name, m.id AS MunicipalityId, coalesce(m.short_name, m.name) AS MunicipalityName,
-                   r.status,
-                   (coalesce(r.status, 'draft') IN ('draft', 'returned_by_municipality', 'returned_by_region')
-                    AND @today::date > greatest(c.due_date, coalesce(r.extension_until, c.due_date), coalesce(r.resubmit_until, c.due_date))) AS Overdue
-            FROM ekis.campaign c
-            JOIN ekis.campaign_respondent cr ON cr.campaign_id = c.id AND cr.dropped_at IS NULL
-            JOIN ekis.units_in_scope(@role, @unit) s ON s.id = cr.org_unit_id
-            JOIN ekis.org_unit u ON u.id = cr.org_unit_id
+            WITH sc AS MATERIALIZED (
+                SELECT * FROM ekis.scope_for_period(@role, @unit, (SELECT coalesce(reference_date, due_date) FROM ekis.campaign WHERE id = @campaignId))),
+            resp AS (
+                SELECT c.id AS campaign_id, c.due_date, cr.org_unit_id, sc.municipality_id
+                FROM ekis.campaign c
+                JOIN ekis.campaign_respondent cr ON cr.campaign_id = c.id AND cr.dropped_at IS NULL
+                JOIN sc ON sc.id = cr.org_unit_id
+                WHERE c.id = @campaignId)
+            SELECT u.id AS OrgUnitId, u.ekis_code AS EkisCode, coalesce(u.short_name, u.name) AS Name,
+                   m.id AS MunicipalityId, coalesce(m.short_name, m.name) AS MunicipalityName,
+                   r.id AS ReportId, r.version, r.status,
+                   sent.at AS SentAt,
+                   greatest(resp.due_date, coalesce(r.extension_until, resp.due_date), coalesce(r.resubmit_until, resp.due_date)) AS LastDay
+            FROM resp
+            JOIN ekis.org_unit u ON u.id = resp.org_unit_id
             LEFT JOIN ekis.org_unit p ON p.id = u.parent_id
-            JOIN ekis.org_unit m ON m.id = CASE WHEN u.level = 'branch' THEN p.parent_id ELSE u.parent_id END
-            LEFT JOIN LATERAL (SELECT * FROM ekis.report r WHERE r.campaign_id = c.id AND r.org_unit_id = u.id ORDER BY r.version DESC LIMIT 1) r ON true
-            WHERE c.id = @campaignId
-            ORDER BY m.name, u.name
-            """, new { role = scope.Role, unit = scope.OrgUnitId, campaignId, today }, cancellationToken: ct))).ToList();
-        var municipalities = rows.GroupBy(r => (r.MunicipalityId, r.MunicipalityName)).Select(g => new Municipality(g.Key.MunicipalityId, g.Key.MunicipalityName,
+            JOIN ekis.org_unit m ON m.id = coalesce(resp.municipality_id, CASE WHEN u.level = 'branch' THEN p.parent_id ELSE u.parent_id END)
+            LEFT JOIN LATERAL (SELECT * FROM ekis.report r WHERE r.campaign_id = resp.campaign_id AND r.org_unit_id = u.id
+                               ORDER BY r.version DESC LIMIT 1) r ON true
+            -- The respondent's latest send (a withdrawn acceptance also moves a report back to "submitted": not a send).
+            LEFT JOIN LATERAL (SELECT t.at FROM ekis.report_transition t
+                               WHERE t.report_id = r.id AND t.to_status = 'submitted'
+                                 AND t.from_status IN ('draft', 'returned_by_municipality', 'returned_by_region')
+                               ORDER BY t.at DESC, t.id DESC LIMIT 1) sent ON true
+            ORDER BY m.name, u.name, u.id
+            """, new { role = scope.Role, unit = scope.OrgUnitId, campaignId }, tx, cancellationToken: ct))).ToList();
+
+        var zone = clock.LocalTimeZone;
+        var respondents = rows.Select(r =>
+        {
+            var lastDay = r.LastDay;
+            DateOnly? sentOn = r.SentAt is { } at
+                ? DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)), zone).DateTime)
+                : null;
+            var open = r.Status is null or "draft" or "returned_by_municipality" or "returned_by_region";
+            return new Respondent(r.OrgUnitId, r.EkisCode, r.Name, r.MunicipalityId, r.MunicipalityName, r.ReportId, r.Version, r.Status,
+                open ? null : sentOn, lastDay, open || sentOn is null ? null : sentOn <= lastDay, open && todayDate > lastDay);
+        }).ToList();
+
+        var municipalities = respondents.GroupBy(r => (r.MunicipalityId, r.MunicipalityName)).Select(g => new Municipality(g.Key.MunicipalityId,
+            g.Key.MunicipalityName,
             g.Count(),
-            g.Count(r => r.Status is not (null or "draft")),
+            g.Count(r => r.HasSent),
             g.Count(r => r.Status is "returned_by_municipality" or "returned_by_region"),
             g.Count(r => r.Status == "accepted_by_municipality"),
             g.Count(r => r.Status == "accepted_by_region"),
             g.Count(r => r.Overdue))).ToList();
-        var notSent = rows.Where(r => r.Status is null or "draft" or "returned_by_municipality" or "returned_by_region")
+        var notSent = respondents.Where(r => !r.HasSent)
             .Select(r => new NotSent(r.OrgUnitId, r.Name, r.MunicipalityName, r.Status, r.Overdue)).ToList();
-        return new Result(municipalities, notSent);
+        return new Result(municipalities, notSent) { Respondents = respondents, Today = todayDate };
     }
 
-    private sealed record Line(long OrgUnitId, string Name, long MunicipalityId, string MunicipalityName, string? Status, bool Overdue);
+    private sealed record Line(long OrgUnitId, string EkisCode, string Name, long MunicipalityId, string MunicipalityName,
+        long? ReportId, int? Version, string? Status, DateTime? SentAt, DateOnly LastDay);
 }

@@ -1,0 +1,61 @@
+using System.Globalization;
+using EKIS.Reporting.Features.Access;
+using Microsoft.AspNetCore.Mvc;
+
+namespace EKIS.Reporting.Web.Pages.Review;
+
+/// <summary>Formats and small results shared by the campaign and review pages (Russian dates and numbers).</summary>
+public static class ReviewDisplay
+{
+    /// <summary>Who may open the campaign and review pages: reviewers, never school roles.</summary>
+    public const string Reviewers = Roles.MunicipalOperator + "," + Roles.RegionalAnalyst + "," + Roles.Admin;
+
+    /// <summary>Who manages campaigns (opens, closes, changes respondents).</summary>
+    public const string Managers = Roles.RegionalAnalyst + "," + Roles.Admin;
+
+    public static readonly CultureInfo Russian = CultureInfo.GetCultureInfo("ru-RU");
+
+    public static string Date(DateOnly? d) => d?.ToString("dd.MM.yyyy", CultureInfo.InvariantCulture) ?? "—";
+
+    /// <summary>A stored UTC instant as a local date and time.</summary>
+    public static string Stamp(DateTime? utc, TimeZoneInfo zone) => utc is { } t
+        ? TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(t, DateTimeKind.Utc), zone).ToString("dd.MM.yyyy HH:mm", CultureInfo.InvariantCulture)
+        : "—";
+
+    public static string LocalDate(DateTime? utc, TimeZoneInfo zone) => utc is { } t
+        ? TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(t, DateTimeKind.Utc), zone).ToString("dd.MM.yyyy", CultureInfo.InvariantCulture)
+        : "—";
+
+    public static string Number(int n) => n.ToString("N0", Russian);
+
+    /// <summary>Accepts what a date input sends (yyyy-MM-dd) and what a person types (dd.MM.yyyy).</summary>
+    public static bool TryParseDate(string? text, out DateOnly date) =>
+        DateOnly.TryParseExact(text?.Trim(), ["yyyy-MM-dd", "dd.MM.yyyy", "d.M.yyyy"], CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
+
+    public static string Iso(DateOnly? d) => d?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "";
+
+    /// <summary>The answer to a successful form POST: 303 See Other, so a reload does not repeat the action.</summary>
+    public static IActionResult SeeOther(string url) => new SeeOtherResult(url);
+
+    private sealed class SeeOtherResult(string url) : IActionResult
+    {
+        public Task ExecuteResultAsync(ActionContext context)
+        {
+            context.HttpContext.Response.StatusCode = StatusCodes.Status303SeeOther;
+            context.HttpContext.Response.Headers.Location = url;
+            return Task.CompletedTask;
+        }
+    }
+
+    public static string StatusClass(string? status) => status switch
+    {
+        "submitted" => "st-submitted",
+        "accepted_by_municipality" => "st-accepted-m",
+        "accepted_by_region" => "st-accepted-r",
+        "returned_by_municipality" or "returned_by_region" => "st-returned",
+        "draft" => "st-draft",
+        _ => "st-none",
+    };
+
+    public static string StatusTitle(string? status) => status is null ? "не начат" : EKIS.Reporting.Features.Reports.ReportStatus.Title(status);
+}
