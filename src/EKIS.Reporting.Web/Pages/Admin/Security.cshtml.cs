@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using EKIS.Reporting.Features.Accounts;
 using EKIS.Reporting.Web.Infrastructure.Auth;
 using Microsoft.AspNetCore.Authorization;
@@ -15,7 +16,7 @@ public sealed class SecurityModel(SecurityAudit audit) : PageModel
     public IReadOnlyList<string> EventTypes { get; } = typeof(SecurityAudit.Events).GetFields()
         .Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!).ToList();
 
-    public async Task OnGetAsync(string? login, string? @event, int page = 1, CancellationToken ct = default)
+    public async Task OnGetAsync(string? login, string? @event, [FromQuery(Name = "page")] int page = 1, CancellationToken ct = default)
     {
         (Login, Event) = (login, @event);
         Entries = await audit.ListAsync(login, @event, page, 50, ct);

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using EKIS.Reporting.Features.Access;
 using EKIS.Reporting.Features.Registry;
 using EKIS.Reporting.Web.Infrastructure.Auth;
@@ -11,7 +12,7 @@ public sealed class IndexModel(ScopedUnits units, CurrentScope current) : PageMo
     public ScopedUnits.Page Units { get; private set; } = new([], 0, 1, 50);
     public string? Search { get; private set; }
 
-    public async Task OnGetAsync(string? q, int page = 1, CancellationToken ct = default)
+    public async Task OnGetAsync(string? q, [FromQuery(Name = "page")] int page = 1, CancellationToken ct = default)
     {
         Scope = current.Required;
         Search = q;

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using EKIS.Reporting.Web.Infrastructure.Auth;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -13,7 +14,7 @@ public sealed class IndexModel(UsersSlice users) : PageModel
     public string Sort { get; private set; } = "login";
     public bool Desc { get; private set; }
 
-    public async Task OnGetAsync(string? q, string? sort, bool desc, int page = 1, CancellationToken ct = default)
+    public async Task OnGetAsync(string? q, string? sort, bool desc, [FromQuery(Name = "page")] int page = 1, CancellationToken ct = default)
     {
         Search = q;
         Sort = sort is not null && UsersSlice.SortColumns.ContainsKey(sort) ? sort : "login";
