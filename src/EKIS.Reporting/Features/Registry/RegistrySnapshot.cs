@@ -1,5 +1,6 @@
 using Dapper;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace EKIS.Reporting.Features.Registry;
 
@@ -32,12 +33,33 @@ internal sealed class RegistrySnapshot
     public IReadOnlySet<string> GroupCodes { get; }
     public IReadOnlySet<string> ParentsWithChildren { get; }
 
-    public static async Task<RegistrySnapshot> LoadAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, CancellationToken ct)
+    /// <summary>The whole registry (an import, an export).</summary>
+    public static Task<RegistrySnapshot> LoadAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, CancellationToken ct) =>
+        LoadAsync(conn, tx, null, ct);
+
+    /// <summary>
+    /// Only the part of the registry that planning <paramref name="row"/> alone can touch: the unit, its
+    /// old and new parent, their branches, the municipalities and every unit sharing an ИНН or ОКПО with
+    /// them — a single card save reads a few dozen rows instead of the whole registry, with the same checks.
+    /// </summary>
+    public static Task<RegistrySnapshot> LoadForAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, RegistryRow row, CancellationToken ct)
+    {
+        string[] Values(params string[] columns) =>
+            columns.Select(c => row.Values.GetValueOrDefault(c)?.Trim()).Where(v => !string.IsNullOrEmpty(v)).Select(v => v!).ToArray();
+        return LoadAsync(conn, tx, (Values(RegistryColumns.EkisCode, RegistryColumns.ParentEkisCode),
+            Values(RegistryColumns.Inn), Values(RegistryColumns.Okpo)), ct);
+    }
+
+    private static async Task<RegistrySnapshot> LoadAsync(NpgsqlConnection conn, NpgsqlTransaction? tx,
+        (string[] Codes, string[] Inns, string[] Okpos)? only, CancellationToken ct)
     {
         var units = new List<Unit>();
         await using (var cmd = new NpgsqlCommand(RegistrySql.Get("RegistrySnapshot.sql"), conn, tx))
-        await using (var reader = await cmd.ExecuteReaderAsync(ct))
         {
+            cmd.Parameters.Add(new NpgsqlParameter("codes", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = (object?)only?.Codes ?? DBNull.Value });
+            cmd.Parameters.Add(new NpgsqlParameter("inns", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = only?.Inns ?? [] });
+            cmd.Parameters.Add(new NpgsqlParameter("okpos", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = only?.Okpos ?? [] });
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
                 var fields = new Dictionary<string, string?>(StringComparer.Ordinal);
