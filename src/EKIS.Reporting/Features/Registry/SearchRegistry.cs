@@ -109,14 +109,19 @@ public sealed class SearchRegistry(NpgsqlDataSource db)
         return new Result(items.ToList(), total, page, pageSize);
     }
 
-    /// <summary>The municipalities in the role's scope, for the filter.</summary>
+    /// <summary>The municipalities in the role's scope, for the filter (the same shortcut as the search: no tree walk for regional roles).</summary>
     public async Task<IReadOnlyList<Option>> MunicipalitiesAsync(AccessScope scope, CancellationToken ct = default)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         var rows = await conn.QueryAsync<Option>(new CommandDefinition("""
             SELECT u.id, coalesce(u.short_name, u.name) AS Name
-            FROM ekis.org_unit u JOIN ekis.units_in_scope(@role, @unit) s ON s.id = u.id
-            WHERE u.level = 'municipality' ORDER BY u.name
+            FROM ekis.org_unit u
+            WHERE u.level = 'municipality'
+              AND (@role = 'admin'
+                   OR (@role IN ('regional_analyst', 'municipal_operator') AND (u.id = @unit OR u.parent_id = @unit))
+                   OR (@role NOT IN ('admin', 'regional_analyst', 'municipal_operator')
+                       AND u.id IN (SELECT id FROM ekis.units_in_scope(@role, @unit))))
+            ORDER BY u.name
             """, new { role = scope.Role, unit = scope.OrgUnitId }, cancellationToken: ct));
         return rows.ToList();
     }
