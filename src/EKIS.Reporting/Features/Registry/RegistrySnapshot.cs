@@ -27,6 +27,25 @@ internal sealed class RegistrySnapshot
             .ToHashSet(StringComparer.Ordinal);
     }
 
+    private readonly Dictionary<string, IReadOnlyList<Unit>> _municipalityMatches = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The municipalities a file's municipality cell names: by ЕКИС code (any case) or by full or short
+    /// name (as headers are compared: case, «ё», spaces). Remembered per value — an import names the
+    /// same few municipalities on thousands of rows.
+    /// </summary>
+    public IReadOnlyList<Unit> MunicipalitiesMatching(string value)
+    {
+        if (_municipalityMatches.TryGetValue(value, out var known)) return known;
+        var key = RegistryColumns.NormaliseHeader(value);
+        var matches = Municipalities.Where(u =>
+            string.Equals(u.Fields[RegistryColumns.EkisCode], value, StringComparison.OrdinalIgnoreCase)
+            || RegistryColumns.NormaliseHeader(u.Fields[RegistryColumns.Name] ?? "") == key
+            || RegistryColumns.NormaliseHeader(u.Fields[RegistryColumns.ShortName] ?? "") == key).ToList();
+        _municipalityMatches[value] = matches;
+        return matches;
+    }
+
     public IReadOnlyList<Unit> Units { get; }
     public IReadOnlyDictionary<string, Unit> ByCode { get; }
     public IReadOnlyList<Unit> Municipalities { get; }
