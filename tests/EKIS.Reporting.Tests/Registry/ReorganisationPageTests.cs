@@ -150,6 +150,24 @@ public sealed class ReorganisationPageTests : DatabaseTest
     }
 
     [Test]
+    public async Task The_card_links_an_administrator_to_move_close_and_merge_and_nobody_else()
+    {
+        var id = await TestAccounts.UnitIdAsync(Db, "200001");
+        var branch = await TestAccounts.UnitIdAsync(Db, "200001-01");
+        var admin = await AdminAsync();
+        var analyst = await TestAccounts.SignInAsync(_web, "analyst", DemoAccounts.Password);
+        var asAdmin = WebUtility.HtmlDecode(await admin.GetStringAsync($"/Registry/Card?id={id}"));
+        var branchAsAdmin = WebUtility.HtmlDecode(await admin.GetStringAsync($"/Registry/Card?id={branch}"));
+        var asAnalyst = WebUtility.HtmlDecode(await analyst.GetStringAsync($"/Registry/Card?id={id}"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(asAdmin, Does.Contain($"/Registry/Move?id={id}").And.Contain($"/Registry/Close?id={id}").And.Contain($"/Registry/Merge?id={id}"));
+            Assert.That(branchAsAdmin, Does.Contain($"/Registry/Close?id={branch}").And.Not.Contain("/Registry/Move").And.Not.Contain("/Registry/Merge"));
+            Assert.That(asAnalyst, Does.Not.Contain("/Registry/Move").And.Not.Contain("/Registry/Close").And.Not.Contain("/Registry/Merge"));
+        });
+    }
+
+    [Test]
     public async Task A_post_without_the_antiforgery_token_is_refused_and_changes_nothing()
     {
         var id = await TestAccounts.UnitIdAsync(Db, "100003");
