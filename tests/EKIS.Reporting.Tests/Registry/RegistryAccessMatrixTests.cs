@@ -82,6 +82,26 @@ public sealed class RegistryAccessMatrixTests : DatabaseTest
             ["analyst", "GET", "/Registry/Import", new[] { 403 }],
             ["analyst", "POST", "/Registry/Import?handler=Apply", new[] { 403 }],
             ["admin", "GET", "/Registry/Import", new[] { 200 }],
+            // Move, close and merge (issue 4, item 5): administrators only, like the card edit.
+            ["director", "GET", "/Registry/Move?id={org100001}", new[] { 403 }],
+            ["director", "POST", "/Registry/Move?id={org100001}", new[] { 403 }],
+            ["director", "POST", "/Registry/Close?id={org100001}", new[] { 403 }],
+            ["director", "POST", "/Registry/Merge?id={org100001}&handler=Confirm", new[] { 403 }],
+            ["teacher", "POST", "/Registry/Close?id={org100001}", new[] { 403 }],
+            ["operator", "GET", "/Registry/Close?id={org100001}", new[] { 403 }],
+            ["operator", "POST", "/Registry/Close?id={org100001}", new[] { 403 }],
+            ["operator", "POST", "/Registry/Move?id={org100001}", new[] { 403 }],
+            ["analyst", "GET", "/Registry/Merge?id={org100001}", new[] { 403 }],
+            ["analyst", "POST", "/Registry/Merge?id={org100001}&handler=Confirm", new[] { 403 }],
+            ["analyst", "POST", "/Registry/Move?id={org300001}", new[] { 403 }],
+            ["admin", "GET", "/Registry/Move?id={org300001}", new[] { 200 }],
+            ["admin", "GET", "/Registry/Close?id={branch}", new[] { 200 }],
+            ["admin", "GET", "/Registry/Merge?id={org300001}", new[] { 200 }],
+            ["admin", "GET", "/Registry/Move?id={branch}", new[] { 404 }],
+            ["admin", "GET", "/Registry/Merge?id={branch}", new[] { 404 }],
+            ["admin", "POST", "/Registry/Move?id={msev}", new[] { 404 }],
+            ["admin", "POST", "/Registry/Close?id={msev}", new[] { 404 }],
+            ["admin", "POST", "/Registry/Merge?id=999999999&handler=Confirm", new[] { 404 }],
         ];
         foreach (var r in rows)
             yield return new TestCaseData(r[0], r[1], r[2], r[3]).SetName($"{r[0]} {r[1]} {r[2]} answers {string.Join("/", (int[])r[3])}");
@@ -95,7 +115,11 @@ public sealed class RegistryAccessMatrixTests : DatabaseTest
         var response = method == "GET"
             ? await client.GetAsync(url)
             : await TestAccounts.PostFormAsync(client, url,
-                new() { ["phone"] = "+7 999", ["director"] = "Чужой Человек Иванович", ["comment"] = "чужое решение", ["token"] = "0", ["fileName"] = "x.csv" },
+                new()
+                {
+                    ["phone"] = "+7 999", ["director"] = "Чужой Человек Иванович", ["comment"] = "чужое решение", ["token"] = "0", ["fileName"] = "x.csv",
+                    ["municipality"] = Resolve("{msev}"), ["on"] = "2026-09-01", ["into"] = "100002",
+                },
                 tokenPage: "/Account/ChangePassword");
         Assert.That((int)response.StatusCode, Is.AnyOf(allowed.Cast<object>().ToArray()), $"{login} {method} {url}");
 
@@ -104,6 +128,8 @@ public sealed class RegistryAccessMatrixTests : DatabaseTest
             Assert.That(await ScalarAsync<long>("SELECT count(*) FROM ekis.org_unit WHERE phone = '+7 999' OR director = 'Чужой Человек Иванович'"), Is.Zero);
             Assert.That(await ScalarAsync<long>("SELECT count(*) FROM ekis.registry_proposal"), Is.EqualTo(2));
             Assert.That(await ScalarAsync<long>("SELECT count(*) FROM ekis.registry_proposal WHERE status <> 'pending'"), Is.Zero);
+            Assert.That(await ScalarAsync<long>("SELECT count(*) FROM ekis.org_unit_history WHERE reason IN ('move', 'close', 'merge')"), Is.Zero);
+            Assert.That(await ScalarAsync<long>("SELECT count(*) FROM ekis.org_unit WHERE ekis_code IN ('100001', '300001') AND status = 'closed'"), Is.Zero);
         }
     }
 }

@@ -11,10 +11,14 @@ public sealed class CardModel(ScopedUnits units, OrganisationHistory history, Cu
     public ScopedUnits.Card Card { get; private set; } = null!;
     public IReadOnlyList<OrganisationHistory.Change> History { get; private set; } = [];
     public bool CanEdit => current.Required.IsAdmin;
+    /// <summary>Move, close and merge: administrators, as the card edit; not for a closed unit.</summary>
+    public bool CanReorganise => current.Required.IsAdmin && Card.Status != "closed";
+    public string Done { get; private set; } = "";
     public bool CanPropose => current.Required.Role == EKIS.Reporting.Features.Access.Roles.Director && current.Required.OrgUnitId == Card.Id;
 
-    public async Task<IActionResult> OnGetAsync(long id, CancellationToken ct)
+    public async Task<IActionResult> OnGetAsync(long id, string? done, CancellationToken ct)
     {
+        Done = ReorganisationForm.Done(done);
         var card = await units.GetAsync(current.Required, id, ct);
         if (card is null) return NotFound();
         Card = card;

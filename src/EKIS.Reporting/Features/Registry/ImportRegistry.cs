@@ -10,6 +10,8 @@ namespace EKIS.Reporting.Features.Registry;
 /// </summary>
 public sealed class ImportRegistry(NpgsqlDataSource db)
 {
+    private const int AnalyzeAfter = 1000;
+
     public sealed record Result(string? Unusable, IReadOnlyList<RegistryProblem> Problems, int Rows, int Created, int Updated, int Unchanged, bool Applied)
     {
         public bool IsClean => Unusable is null && Problems.Count == 0;
@@ -51,6 +53,14 @@ public sealed class ImportRegistry(NpgsqlDataSource db)
 
         var counts = await RegistryWriter.ApplyAsync(tx, plan.Units, "import", ct);
         await tx.CommitAsync(ct);
+        if (counts.Created + counts.Updated >= AnalyzeAfter)
+        {
+            // A bulk load changes the table's statistics at once; autovacuum would notice within a
+            // minute, but until then the search would plan for the registry as it was before.
+            await using var conn = await db.OpenConnectionAsync(ct);
+            await using var analyze = new NpgsqlCommand("ANALYZE ekis.org_unit", conn);
+            await analyze.ExecuteNonQueryAsync(ct);
+        }
         return new Result(null, [], content.Rows.Count, counts.Created, counts.Updated, counts.Unchanged, true);
     }
 }

@@ -30,9 +30,27 @@ public sealed class OrganisationHistory(NpgsqlDataSource db)
             WHERE h.org_unit_id = (SELECT id FROM ekis.org_unit WHERE ekis_code = @ekisCode)
             ORDER BY h.id
             """, new { ekisCode }, cancellationToken: ct));
-        return rows.Select(r => new Change(r.Id, r.Operation, r.EffectiveOn is { } e ? DateOnly.FromDateTime(e) : null,
+        var changes = rows.Select(r => new Change(r.Id, r.Operation, r.EffectiveOn is { } e ? DateOnly.FromDateTime(e) : null,
             r.ChangedAt, r.ChangedBy, r.Reason, Diff(r.OldRow, r.NewRow))).ToList();
+
+        // A move or a merge changes a reference: show the unit it points to, not its id.
+        var ids = changes.SelectMany(c => c.Fields).Where(f => References.Contains(f.Field))
+            .SelectMany(f => new[] { f.Old, f.New }).OfType<string>()
+            .Select(v => long.TryParse(v, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : 0)
+            .Where(id => id > 0).Distinct().ToArray();
+        if (ids.Length == 0) return changes;
+        var names = (await conn.QueryAsync<(long Id, string Title)>(new CommandDefinition(
+                "SELECT id, coalesce(short_name, name) || ' (' || ekis_code || ')' FROM ekis.org_unit WHERE id = ANY(@ids)",
+                new { ids }, cancellationToken: ct)))
+            .ToDictionary(x => x.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), x => x.Title, StringComparer.Ordinal);
+        string? Name(string? v) => v is not null && names.TryGetValue(v, out var title) ? title : v;
+        return changes.Select(c => c with
+        {
+            Fields = c.Fields.Select(f => References.Contains(f.Field) ? f with { Old = Name(f.Old), New = Name(f.New) } : f).ToList(),
+        }).ToList();
     }
+
+    private static readonly HashSet<string> References = ["parent_id", "merged_into_id"];
 
     private static List<FieldChange> Diff(string? oldJson, string? newJson)
     {

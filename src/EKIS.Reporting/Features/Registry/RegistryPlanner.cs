@@ -198,10 +198,7 @@ internal static partial class RegistryPlanner
 
             if (f[C.Municipality] is { } m)
             {
-                var matches = snapshot.Municipalities.Where(u =>
-                    string.Equals(u.Fields[C.EkisCode], m, StringComparison.OrdinalIgnoreCase)
-                    || C.NormaliseHeader(u.Fields[C.Name] ?? "") == C.NormaliseHeader(m)
-                    || C.NormaliseHeader(u.Fields[C.ShortName] ?? "") == C.NormaliseHeader(m)).ToList();
+                var matches = snapshot.MunicipalitiesMatching(m);
                 if (matches.Count == 1) municipality = matches[0].Fields[C.EkisCode];
                 else if (matches.Count == 0) Problem(C.Municipality, $"Муниципальное образование «{Shorten(m)}» не найдено: укажите его код ЕКИС или наименование из реестра.");
                 else Problem(C.Municipality, $"Наименованию «{Shorten(m)}» соответствует несколько муниципальных образований: укажите код ЕКИС.");
@@ -229,10 +226,7 @@ internal static partial class RegistryPlanner
                 {
                     var parentMunicipality = parentFields[C.Municipality];
                     if (inFile.ContainsKey(parentCode) && parentMunicipality is not null)
-                        parentMunicipality = snapshot.Municipalities.FirstOrDefault(u =>
-                            string.Equals(u.Fields[C.EkisCode], parentMunicipality, StringComparison.OrdinalIgnoreCase)
-                            || C.NormaliseHeader(u.Fields[C.Name] ?? "") == C.NormaliseHeader(parentMunicipality)
-                            || C.NormaliseHeader(u.Fields[C.ShortName] ?? "") == C.NormaliseHeader(parentMunicipality))?.Fields[C.EkisCode];
+                        parentMunicipality = snapshot.MunicipalitiesMatching(parentMunicipality).FirstOrDefault()?.Fields[C.EkisCode];
                     if (municipality is not null && parentMunicipality is not null && municipality != parentMunicipality)
                         Problem(C.Municipality, $"Филиал относится к муниципальному образованию своей головной организации «{parentCode}», а указано другое.");
                     municipality = parentMunicipality;

@@ -1,5 +1,6 @@
 using Dapper;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace EKIS.Reporting.Features.Registry;
 
@@ -26,18 +27,58 @@ internal sealed class RegistrySnapshot
             .ToHashSet(StringComparer.Ordinal);
     }
 
+    private readonly Dictionary<string, IReadOnlyList<Unit>> _municipalityMatches = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The municipalities a file's municipality cell names: by ЕКИС code (any case) or by full or short
+    /// name (as headers are compared: case, «ё», spaces). Remembered per value — an import names the
+    /// same few municipalities on thousands of rows.
+    /// </summary>
+    public IReadOnlyList<Unit> MunicipalitiesMatching(string value)
+    {
+        if (_municipalityMatches.TryGetValue(value, out var known)) return known;
+        var key = RegistryColumns.NormaliseHeader(value);
+        var matches = Municipalities.Where(u =>
+            string.Equals(u.Fields[RegistryColumns.EkisCode], value, StringComparison.OrdinalIgnoreCase)
+            || RegistryColumns.NormaliseHeader(u.Fields[RegistryColumns.Name] ?? "") == key
+            || RegistryColumns.NormaliseHeader(u.Fields[RegistryColumns.ShortName] ?? "") == key).ToList();
+        _municipalityMatches[value] = matches;
+        return matches;
+    }
+
     public IReadOnlyList<Unit> Units { get; }
     public IReadOnlyDictionary<string, Unit> ByCode { get; }
     public IReadOnlyList<Unit> Municipalities { get; }
     public IReadOnlySet<string> GroupCodes { get; }
     public IReadOnlySet<string> ParentsWithChildren { get; }
 
-    public static async Task<RegistrySnapshot> LoadAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, CancellationToken ct)
+    /// <summary>The whole registry (an import, an export).</summary>
+    public static Task<RegistrySnapshot> LoadAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, CancellationToken ct) =>
+        LoadAsync(conn, tx, null, ct);
+
+    /// <summary>
+    /// Only the part of the registry that planning <paramref name="row"/> alone can touch: the unit, its
+    /// old and new parent, their branches, the municipalities and every unit sharing an ИНН or ОКПО with
+    /// them — a single card save reads a few dozen rows instead of the whole registry, with the same checks.
+    /// </summary>
+    public static Task<RegistrySnapshot> LoadForAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, RegistryRow row, CancellationToken ct)
+    {
+        string[] Values(params string[] columns) =>
+            columns.Select(c => row.Values.GetValueOrDefault(c)?.Trim()).Where(v => !string.IsNullOrEmpty(v)).Select(v => v!).ToArray();
+        return LoadAsync(conn, tx, (Values(RegistryColumns.EkisCode, RegistryColumns.ParentEkisCode),
+            Values(RegistryColumns.Inn), Values(RegistryColumns.Okpo)), ct);
+    }
+
+    private static async Task<RegistrySnapshot> LoadAsync(NpgsqlConnection conn, NpgsqlTransaction? tx,
+        (string[] Codes, string[] Inns, string[] Okpos)? only, CancellationToken ct)
     {
         var units = new List<Unit>();
         await using (var cmd = new NpgsqlCommand(RegistrySql.Get("RegistrySnapshot.sql"), conn, tx))
-        await using (var reader = await cmd.ExecuteReaderAsync(ct))
         {
+            cmd.Parameters.Add(new NpgsqlParameter("codes", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = (object?)only?.Codes ?? DBNull.Value });
+            cmd.Parameters.Add(new NpgsqlParameter("inns", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = only?.Inns ?? [] });
+            cmd.Parameters.Add(new NpgsqlParameter("okpos", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = only?.Okpos ?? [] });
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
                 var fields = new Dictionary<string, string?>(StringComparer.Ordinal);

@@ -1,4 +1,5 @@
 using Dapper;
+using EKIS.Reporting.Features.Access;
 using EKIS.Reporting.Infrastructure.Actors;
 using EKIS.Reporting.Infrastructure.Database;
 using Npgsql;
@@ -19,6 +20,51 @@ public sealed class ReorganiseOrganisation(NpgsqlDataSource db)
 
     private sealed record Unit(long Id, string Level, string Name, string Status, long? ParentId);
 
+    /// <summary>
+    /// An organisation or branch as the move, close and merge forms show it: its municipality, its
+    /// open branches and its opening date. Null when the unit is outside the role's scope (not found).
+    /// </summary>
+    public sealed record Subject(long Id, string Level, string EkisCode, string Name, string? ShortName, string Status,
+        DateOnly? OpenedOn, long MunicipalityId, string MunicipalityName, int OpenBranches)
+    {
+        public string Title => ShortName ?? Name;
+    }
+
+    public sealed record Municipality(long Id, string EkisCode, string Name);
+
+    public async Task<Subject?> SubjectAsync(AccessScope scope, long id, CancellationToken ct = default) =>
+        await FindSubjectAsync(scope, id, null, ct);
+
+    /// <summary>The organisation or branch with this ЕКИС code within the role's scope (the merge form names its target so).</summary>
+    public async Task<Subject?> SubjectByCodeAsync(AccessScope scope, string? ekisCode, CancellationToken ct = default) =>
+        string.IsNullOrWhiteSpace(ekisCode) ? null
+            : await FindSubjectAsync(scope, null, ekisCode.Trim(), ct);
+
+    private async Task<Subject?> FindSubjectAsync(AccessScope scope, long? id, string? code, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await conn.QuerySingleOrDefaultAsync<Subject>(new CommandDefinition("""
+            SELECT u.id, u.level, u.ekis_code AS EkisCode, u.name, u.short_name AS ShortName, u.status,
+                   u.opened_on AS OpenedOn, m.id AS MunicipalityId, m.name AS MunicipalityName,
+                   (SELECT count(*)::int FROM ekis.org_unit b WHERE b.parent_id = u.id AND b.level = 'branch' AND b.status <> 'closed') AS OpenBranches
+            FROM ekis.org_unit u
+            JOIN ekis.units_in_scope(@role, @unit) s ON s.id = u.id
+            JOIN ekis.org_unit p ON p.id = u.parent_id
+            JOIN ekis.org_unit m ON m.id = CASE WHEN u.level = 'branch' THEN p.parent_id ELSE p.id END
+            WHERE u.level IN ('organisation', 'branch') AND (u.id = @id OR u.ekis_code = @code)
+            """, new { role = scope.Role, unit = scope.OrgUnitId, id, code }, cancellationToken: ct));
+    }
+
+    /// <summary>The municipalities within the role's scope, by name (where an organisation can be moved).</summary>
+    public async Task<IReadOnlyList<Municipality>> MunicipalitiesAsync(AccessScope scope, CancellationToken ct = default)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return (await conn.QueryAsync<Municipality>(new CommandDefinition("""
+            SELECT u.id, u.ekis_code AS EkisCode, u.name FROM ekis.org_unit u JOIN ekis.units_in_scope(@role, @unit) s ON s.id = u.id
+            WHERE u.level = 'municipality' ORDER BY u.name
+            """, new { role = scope.Role, unit = scope.OrgUnitId }, cancellationToken: ct))).ToList();
+    }
+
     /// <summary>Moves an organisation (with its branches) to another municipality from <paramref name="on"/>.</summary>
     public async Task<Result> MoveAsync(string ekisCode, string municipalityCode, DateOnly on, Actor actor, CancellationToken ct = default)
     {
@@ -28,6 +74,7 @@ public sealed class ReorganiseOrganisation(NpgsqlDataSource db)
         if (unit is null) return new Result($"Организация с кодом ЕКИС «{ekisCode}» не найдена.");
         if (unit.Level != "organisation") return new Result($"«{ekisCode}» — не организация: переносить в другое муниципальное образование можно только организацию (вместе с филиалами).");
         if (target is null || target.Level != "municipality") return new Result($"Муниципальное образование с кодом ЕКИС «{municipalityCode}» не найдено.");
+        if (unit.Status == "closed") return new Result($"«{ekisCode}» закрыта: переносить можно только действующую организацию.");
         if (unit.ParentId == target.Id) return new Result($"Организация уже относится к «{target.Name}».");
         await RegistryChanges.SetEffectiveOnAsync(tx, on, ct);
         await RegistryChanges.SetReasonAsync(tx, "move", ct);

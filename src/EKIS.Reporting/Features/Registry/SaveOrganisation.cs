@@ -8,6 +8,8 @@ namespace EKIS.Reporting.Features.Registry;
 /// <summary>
 /// Creates or updates one organisation card (by ЕКИС code) with the same checks as the import:
 /// fields, identifiers, parent, uniqueness. Fields left null keep their current value on update.
+/// It plans against the part of the registry one card can touch (<see cref="RegistrySnapshot.LoadForAsync"/>),
+/// not the whole registry.
 /// </summary>
 public sealed class SaveOrganisation(NpgsqlDataSource db)
 {
@@ -26,8 +28,9 @@ public sealed class SaveOrganisation(NpgsqlDataSource db)
         if (unknown.Count > 0)
             return unknown.Select(k => new RegistryProblem(null, k, $"Неизвестное поле «{k}».")).ToList();
         await using var conn = await db.OpenConnectionAsync(ct);
-        var snapshot = await RegistrySnapshot.LoadAsync(conn, null, ct);
-        var plan = RegistryPlanner.Build([new RegistryRow(0, command.Fields)], snapshot);
+        var row = new RegistryRow(0, command.Fields);
+        var snapshot = await RegistrySnapshot.LoadForAsync(conn, null, row, ct);
+        var plan = RegistryPlanner.Build([row], snapshot);
         return plan.Problems.Select(p => p with { Row = null }).ToList();
     }
 
@@ -40,8 +43,9 @@ public sealed class SaveOrganisation(NpgsqlDataSource db)
         await using var tx = await db.BeginAsAsync(actor, ct);
         if (command.EffectiveOn is { } on)
             await RegistryChanges.SetEffectiveOnAsync(tx, on, ct);
-        var snapshot = await RegistrySnapshot.LoadAsync(tx.Connection, tx.Transaction, ct);
-        var plan = RegistryPlanner.Build([new RegistryRow(0, command.Fields)], snapshot);
+        var row = new RegistryRow(0, command.Fields);
+        var snapshot = await RegistrySnapshot.LoadForAsync(tx.Connection, tx.Transaction, row, ct);
+        var plan = RegistryPlanner.Build([row], snapshot);
         var problems = plan.Problems.Select(p => p with { Row = null }).ToList();
         if (problems.Count > 0) return new Result(problems, false);
         var counts = await RegistryWriter.ApplyAsync(tx, plan.Units, "card", ct);

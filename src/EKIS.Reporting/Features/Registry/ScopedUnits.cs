@@ -22,6 +22,9 @@ public sealed class ScopedUnits(NpgsqlDataSource db)
     {
         /// <summary>The registry card's fields, label → value, in the order a person reads them (empty ones left out).</summary>
         public IReadOnlyList<KeyValuePair<string, string>> Fields { get; init; } = [];
+
+        /// <summary>active, reorganising or closed (null for the region and municipalities, which have none shown).</summary>
+        public string? Status { get; init; }
     }
 
     private sealed record Head(long Id, string Level, string EkisCode, string Name, string? ShortName, long? ParentId, string? ParentName,
@@ -108,6 +111,7 @@ public sealed class ScopedUnits(NpgsqlDataSource db)
         return new Card(h.Id, h.Level, h.EkisCode, h.Name, h.ShortName, h.ParentId, h.ParentName, h.CreatedAt, h.CreatedBy, h.UpdatedAt, h.UpdatedBy, children.ToList())
         {
             Fields = f.Describe(),
+            Status = f.Status,
         };
     }
 

@@ -1,0 +1,31 @@
+-- The checked rows of an import or a card save, staged for set-based writing (binary COPY fills it).
+-- Dropped with the transaction.
+CREATE TEMP TABLE registry_stage (
+    row_no         int     NOT NULL,
+    level          text    NOT NULL,
+    parent_code    text,
+    ekis_code      text    NOT NULL,
+    name           text,
+    short_name     text,
+    kind           text,
+    legal_status   text,
+    inn            text,
+    kpp            text,
+    ogrn           text,
+    okpo           text,
+    oktmo          text,
+    okfs           text,
+    okopf          text,
+    address        text,
+    actual_address text,
+    urban          boolean,
+    director       text,
+    phone          text,
+    email          text,
+    website        text,
+    status         text,
+    opened_on      date,
+    closed_on      date,
+    has_groups     boolean NOT NULL,
+    groups         text[]
+) ON COMMIT DROP;
