@@ -1,5 +1,6 @@
 using EKIS.Reporting.Features.Registry;
 using EKIS.Reporting.Web.Infrastructure.Auth;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace EKIS.Reporting.Web.Pages.Registry;
@@ -11,7 +12,7 @@ public sealed class IndexModel(SearchRegistry search, CurrentScope current) : Pa
     public IReadOnlyList<SearchRegistry.Option> Municipalities { get; private set; } = [];
     public IReadOnlyList<SearchRegistry.Option> Groups { get; private set; } = [];
 
-    public async Task OnGetAsync(string? q, long? municipality, string? kind, string? status, long? group, int page = 1, CancellationToken ct = default)
+    public async Task OnGetAsync(string? q, long? municipality, string? kind, string? status, long? group, [FromQuery(Name = "page")] int page = 1, CancellationToken ct = default)
     {
         var scope = current.Required;
         // Unknown filter values are ignored rather than answered with an error: they come from the URL.
