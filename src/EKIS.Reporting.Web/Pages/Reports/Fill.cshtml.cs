@@ -17,7 +17,11 @@ public sealed class FillModel(ReportForm form, SaveValues save, CheckReport chec
     CellHistory history, CurrentScope current, ICurrentActor actor) : PageModel
 {
     /// <summary>Title fields that come from the registry and are not typed on the page.</summary>
-    public static readonly IReadOnlySet<string> RegistryTitleFields = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "okpo", "name", "leader_fio" };
+    public static readonly IReadOnlySet<string> RegistryTitleFields = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "okpo", "name" };
+
+    /// <summary>The director's name is read-only when the registry has one (it is prefilled from there), typed otherwise.</summary>
+    public static bool IsReadOnlyTitleField(ReportForm.Result r, string field) =>
+        RegistryTitleFields.Contains(field) || (string.Equals(field, "leader_fio", StringComparison.OrdinalIgnoreCase) && r.RegistryDirector is not null);
 
     public const int MaxCellsPerSave = 20_000;
 

@@ -40,6 +40,9 @@ public sealed class ReportForm(NpgsqlDataSource db, TimeProvider clock)
         /// <summary>A school person looking at their own report (not a reviewer).</summary>
         public bool IsRespondent { get; init; }
 
+        /// <summary>The director as the registry names them; when the registry has none, the school types it in the title.</summary>
+        public string? RegistryDirector { get; init; }
+
         public string? Value(string section, string row, string column, string? s1 = null, string? s2 = null, string? s3 = null) =>
             Values.TryGetValue(CellKey(section, row, column, s1, s2, s3), out var v) ? v : null;
     }
@@ -58,7 +61,7 @@ public sealed class ReportForm(NpgsqlDataSource db, TimeProvider clock)
         var template = await TemplateCache.GetAsync(conn, head.TemplateVersionId, null, ct);
 
         using var multi = await conn.QueryMultipleAsync(new CommandDefinition("""
-            SELECT coalesce(u.short_name, u.name) FROM ekis.org_unit u WHERE u.id = @OrgUnitId;
+            SELECT coalesce(u.short_name, u.name) AS Name, nullif(btrim(u.director), '') AS Director FROM ekis.org_unit u WHERE u.id = @OrgUnitId;
             SELECT t.title FROM ekis.template_version t WHERE t.id = @TemplateVersionId;
             SELECT c.section, c.row_code AS Row, c.column_code AS Column, c.s1, c.s2, c.s3, coalesce(v.value::text, v.text_value) AS Value
             FROM ekis.report_value v JOIN ekis.template_cell c ON c.cell_id = v.cell_id WHERE v.report_id = @Id;
@@ -71,7 +74,7 @@ public sealed class ReportForm(NpgsqlDataSource db, TimeProvider clock)
               AND (t.to_status IN ('returned_by_municipality', 'returned_by_region') OR t.from_status IS NULL)
             ORDER BY t.at DESC, t.id DESC LIMIT 1;
             """, new { head.Id, head.OrgUnitId, head.TemplateVersionId, head.CampaignId, head.Version }, cancellationToken: ct));
-        var orgUnitName = await multi.ReadSingleAsync<string>();
+        var unit = await multi.ReadSingleAsync<(string Name, string? Director)>();
         var formTitle = await multi.ReadSingleAsync<string>();
         var values = (await multi.ReadAsync<Stored>()).ToList();
         var previous = (await multi.ReadAsync<Stored>()).ToList();
@@ -101,11 +104,11 @@ public sealed class ReportForm(NpgsqlDataSource db, TimeProvider clock)
             .ToList();
         var title = JsonSerializer.Deserialize<Dictionary<string, string>>(head.Title) ?? [];
         var lastDay = new[] { head.DueDate, head.ExtensionUntil ?? head.DueDate, head.ResubmitUntil ?? head.DueDate }.Max();
-        return new Result(head, template, orgUnitName, formTitle, title,
+        return new Result(head, template, unit.Name, formTitle, title,
             values.Where(v => v.Value is not null).ToDictionary(v => CellKey(v.Section, v.Row, v.Column, v.S1, v.S2, v.S3), v => v.Value!),
             head.Version > 1 ? previous.Where(v => v.Value is not null).ToDictionary(v => CellKey(v.Section, v.Row, v.Column, v.S1, v.S2, v.S3), v => v.Value!) : null,
             instances, explanations, comments, editable, editable && canSubmitRight, reason, note, lastDay)
-        { IsRespondent = scope.IsSchool };
+        { IsRespondent = scope.IsSchool, RegistryDirector = unit.Director };
     }
 
     /// <summary>Dictionary keys in their natural order: numeric ones by value (2 before 10), others as text.</summary>
