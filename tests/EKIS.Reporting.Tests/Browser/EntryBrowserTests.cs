@@ -1,0 +1,157 @@
+using EKIS.Reporting.Tests.Reports;
+using EKIS.Reporting.Tests.Support;
+using Microsoft.Playwright;
+
+namespace EKIS.Reporting.Tests.Browser;
+
+/// <summary>
+/// Issue 6, item 13 (the school's part): a director opens the form from «Мои формы», types values
+/// (with a space as the thousands separator), sees them autosaved, adds repeatable rows from the
+/// dictionary, runs «Проверить», follows the error to its highlighted cell, fixes it and sends.
+/// </summary>
+public sealed class EntryBrowserTests : ReportPageTest
+{
+    private static void Step(string what) => File.AppendAllText(Path.Combine(TestDatabase.StateFolder, "browser-steps.log"), $"{DateTime.Now:HH:mm:ss} entry: {what}\n");
+
+    private IPlaywright _playwright = null!;
+    private IBrowser _browser = null!;
+    private RunningWebApp _app = null!;
+    private readonly List<string> _consoleErrors = [];
+
+    [SetUp]
+    public async Task StartBrowserAsync()
+    {
+        (_playwright, _browser) = await Support.Browser.LaunchAsync();
+        _app = await RunningWebApp.StartAsync();
+    }
+
+    [TearDown]
+    public async Task StopBrowserAsync()
+    {
+        await _app.DisposeAsync();
+        await _browser.DisposeAsync();
+        _playwright.Dispose();
+    }
+
+    private static async Task ShotAsync(IPage page, string name, string description)
+    {
+        var folder = Path.Combine(TestContext.CurrentContext.WorkDirectory, "screenshots");
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, name + ".png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        TestContext.AddTestAttachment(path, description);
+    }
+
+    private static async Task TypeAsync(IPage page, string cellId, string value)
+    {
+        var input = page.Locator("#" + cellId);
+        await input.ClickAsync();
+        await input.FillAsync("");
+        await input.PressSequentiallyAsync(value);
+        await input.PressAsync("Tab");
+    }
+
+    private static Task WaitSavedAsync(IPage page) =>
+        page.Locator("#save-state").Filter(new LocatorFilterOptions { HasText = "Сохранено" })
+            .WaitForAsync(new LocatorWaitForOptions { Timeout = 15_000 });
+
+    [Test]
+    public async Task Director_types_values_sees_autosave_checks_fixes_the_highlighted_error_and_sends()
+    {
+        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { Locale = "ru-RU", ViewportSize = new ViewportSize { Width = 1400, Height = 900 } });
+        page.SetDefaultTimeout(20_000);
+        page.Console += (_, m) => { if (m.Type == "error") _consoleErrors.Add(m.Text); };
+        string Url(string path) => new Uri(_app.Address, path).ToString();
+
+        Step("sign in");
+        await page.GotoAsync(Url("/Account/Login"));
+        await page.FillAsync("input[name=login]", "t-director");
+        await page.FillAsync("input[name=password]", TestAccounts.Password);
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync(u => !u.Contains("/Account/Login", StringComparison.Ordinal));
+
+        Step("my forms");
+        await page.GotoAsync(Url("/Reports/My"));
+        await ShotAsync(page, "1-my-forms", "«Мои формы»");
+        await page.ClickAsync("table.my-forms button:has-text('Заполнить')");
+        await page.WaitForURLAsync("**/Reports/Fill/*");
+        var reportId = long.Parse(page.Url[(page.Url.LastIndexOf('/') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+
+        Step("title and section 1");
+        foreach (var field in await page.Locator("input.title-field").AllAsync())
+        {
+            var name = await field.GetAttributeAsync("data-field");
+            await field.FillAsync(name switch
+            {
+                "email" => "school1@example.org",
+                "phone" => "+7 900 000-00-00",
+                "leader_fio" => "Иванова Ольга Сергеевна",
+                "responsible_post" => "заместитель директора",
+                _ => "Петров Пётр Петрович",
+            });
+        }
+        await TypeAsync(page, "cell-1_1_3", "1 060");
+        await TypeAsync(page, "cell-1_2_3", "0");
+        await TypeAsync(page, "cell-1_3_3", "0");
+        await TypeAsync(page, "cell-1_4_3", "510");
+        await TypeAsync(page, "cell-1_5_3", "40");
+        await TypeAsync(page, "cell-1_6_3", "26,5");
+        await WaitSavedAsync(page);
+        Assert.That(await page.InputValueAsync("#cell-1_1_3"), Is.EqualTo("1 060"));
+        Assert.That(await ScalarAsync<string>(
+            "SELECT v.value::text FROM ekis.report_value v JOIN ekis.template_cell c USING (cell_id) WHERE v.report_id = $1 AND c.section = '1' AND c.row_code = '01'", reportId),
+            Is.EqualTo("1060"), "autosaved without pressing anything");
+
+        Step("bad input feedback");
+        await TypeAsync(page, "cell-1_3_3", "abc");
+        Assert.That(await page.Locator("td:has(#cell-1_3_3)").GetAttributeAsync("class"), Does.Contain("invalid"));
+        await TypeAsync(page, "cell-1_3_3", "0");
+        Assert.That(await page.Locator("td:has(#cell-1_3_3)").GetAttributeAsync("class"), Does.Not.Contain("invalid"));
+        await WaitSavedAsync(page);
+
+        Step("section 2: repeatable rows");
+        await page.ClickAsync("nav.tabs a[data-section='2']");
+        await page.WaitForURLAsync("**section=2");
+        foreach (var (grade, classes, pupils) in new[] { ("1", "20", "500"), ("2", "20", "560") })
+        {
+            await page.SelectOptionAsync("tr.row-add select.key-pick", grade);
+            await page.ClickAsync("tr.row-add button.add-instance");
+            await TypeAsync(page, $"cell-2_1_3_{grade}", classes);
+            await TypeAsync(page, $"cell-2_1_4_{grade}", pupils);
+        }
+        await WaitSavedAsync(page);
+        await ShotAsync(page, "2-section-2-rows", "Раздел 2: строки по параллелям добавлены из справочника");
+
+        Step("check");
+        await page.ClickAsync("#check-button");
+        var error = page.Locator("#check-list li.error").First;
+        await error.WaitForAsync();
+        Assert.That(await error.InnerTextAsync(), Does.Contain("Контроль 6"));
+        Assert.That(await page.Locator("#check-list li.error").CountAsync(), Is.EqualTo(1));
+        await ShotAsync(page, "3-check-errors", "«Проверить»: ошибка контроля 6 и подсвеченные ячейки");
+
+        Step("follow the error to section 1");
+        await error.Locator("a", new LocatorLocatorOptions { HasText = "разд. 1" }).ClickAsync();
+        await page.WaitForURLAsync("**section=1#cell-1_4_3");
+        var highlighted = page.Locator("td.highlight #cell-1_4_3");
+        await highlighted.WaitForAsync();
+        await ShotAsync(page, "4-highlighted-cell", "Ячейка с ошибкой подсвечена");
+        await TypeAsync(page, "cell-1_4_3", "500");
+        await WaitSavedAsync(page);
+
+        Step("check again and send");
+        await page.ClickAsync("#check-button");
+        await page.Locator("#check-summary.clean").WaitForAsync();
+        await page.ClickAsync("#submit-button");
+        await page.Locator("#notice").WaitForAsync();
+        await ShotAsync(page, "5-sent", "Отчёт отправлен и открыт только для чтения");
+        await Assert.MultipleAsync(async () =>
+        {
+            Assert.That(await page.Locator("#notice").InnerTextAsync(), Does.Contain("Отчёт отправлен"));
+            Assert.That(await page.Locator("#report-status").InnerTextAsync(), Is.EqualTo("отправлен"));
+            Assert.That(await page.Locator("input.v").CountAsync(), Is.Zero, "read-only once sent");
+            Assert.That(await ScalarAsync<string>("SELECT status FROM ekis.report WHERE id = $1", reportId), Is.EqualTo("submitted"));
+            Assert.That(_consoleErrors, Is.Empty);
+        });
+    }
+}
