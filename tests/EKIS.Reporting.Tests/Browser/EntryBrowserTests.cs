@@ -59,7 +59,7 @@ public sealed class EntryBrowserTests : ReportPageTest
     public async Task Director_types_values_sees_autosave_checks_fixes_the_highlighted_error_and_sends()
     {
         var page = await _browser.NewPageAsync(new BrowserNewPageOptions { Locale = "ru-RU", ViewportSize = new ViewportSize { Width = 1400, Height = 900 } });
-        page.SetDefaultTimeout(20_000);
+        page.SetDefaultTimeout(30_000);
         page.Console += (_, m) => { if (m.Type == "error") _consoleErrors.Add(m.Text); };
         string Url(string path) => new Uri(_app.Address, path).ToString();
 
@@ -68,7 +68,7 @@ public sealed class EntryBrowserTests : ReportPageTest
         await page.FillAsync("input[name=login]", "t-director");
         await page.FillAsync("input[name=password]", TestAccounts.Password);
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync(u => !u.Contains("/Account/Login", StringComparison.Ordinal));
+        await page.WaitForURLAsync("**/Org/Card?id=*", new PageWaitForURLOptions { Timeout = 60_000 });
 
         Step("my forms");
         await page.GotoAsync(Url("/Reports/My"));
@@ -136,6 +136,8 @@ public sealed class EntryBrowserTests : ReportPageTest
         var highlighted = page.Locator("td.highlight #cell-1_4_3");
         await highlighted.WaitForAsync();
         await ShotAsync(page, "4-highlighted-cell", "Ячейка с ошибкой подсвечена");
+        Assert.That(await page.EvalOnSelectorAsync<string>("#cell-1_4_3", "e => getComputedStyle(e).backgroundColor"), Is.EqualTo("rgb(255, 217, 212)"),
+            "the highlight stays visible on the focused cell");
         await TypeAsync(page, "cell-1_4_3", "500");
         await WaitSavedAsync(page);
 

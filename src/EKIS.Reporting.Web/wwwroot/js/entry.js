@@ -495,6 +495,7 @@
     const submitForm = document.getElementById('submit-form');
     if (submitForm) {
         submitForm.addEventListener('submit', async ev => {
+            sessionStorage.removeItem(checkKey);
             if (pending.size === 0 && Object.keys(pendingTitle).length === 0 && !inFlight) return;
             ev.preventDefault();
             if (inFlight) await inFlight;
