@@ -156,4 +156,76 @@ public sealed class EntryBrowserTests : ReportPageTest
             Assert.That(_consoleErrors, Is.Empty);
         });
     }
+    [Test]
+    public async Task Sum_hints_follow_typing_a_crashed_tab_restores_its_unsaved_cells_and_the_cell_menu_keeps_comments_and_history()
+    {
+        var xml = await File.ReadAllTextAsync(EKIS.Reporting.Tests.Templates.TemplateTestKit.RepoPath("templates", "forms", "1-dop.xml"));
+        var template = await Templates.LoadAsync(EKIS.Reporting.Infrastructure.Actors.Actor.Cli, "1-dop.xml", xml);
+        var campaign = (await Open.OpenAsync(Analyst, As(Analyst), new Features.Campaigns.OpenCampaign.Command(template.Id, 2026, "0101", RealToday.AddDays(20), Kinds: ["general"]))).CampaignId;
+        var id = (await Start.StartAsync(Director, As(Director), campaign, School1))!.Value;
+        string Url(string path) => new Uri(_app.Address, path).ToString();
+        Task<string?> StoredAsync(string row) => ScalarAsync<string>(
+            "SELECT v.value::text FROM ekis.report_value v JOIN ekis.template_cell c USING (cell_id) WHERE v.report_id = $1 AND c.row_code = $2 AND c.column_code = '3'", id, row);
+
+        await using var context = await _browser.NewContextAsync(new BrowserNewContextOptions { Locale = "ru-RU", ViewportSize = new ViewportSize { Width = 1400, Height = 900 } });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(30_000);
+        page.Console += (_, m) => { if (m.Type == "error" && !m.Text.Contains("Failed to load resource", StringComparison.Ordinal)) _consoleErrors.Add(m.Text); };
+        await page.GotoAsync(Url("/Account/Login"));
+        await page.FillAsync("input[name=login]", "t-director");
+        await page.FillAsync("input[name=password]", TestAccounts.Password);
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync("**/Org/Card?id=*", new PageWaitForURLOptions { Timeout = 60_000 });
+        await page.GotoAsync(Url($"/Reports/Fill/{id}"));
+
+        Step("sum hints");
+        await TypeAsync(page, "cell-1_2_3", "1 200");
+        await TypeAsync(page, "cell-1_3_3", "300");
+        var hint = page.Locator("td:has(#cell-1_1_3) .sum-hint");
+        Assert.That(await hint.InnerTextAsync(), Is.EqualTo("Σ 1 500"));
+        Assert.That(await hint.GetAttributeAsync("class"), Does.Contain("mismatch"), "the total is still empty");
+        Assert.That(await page.InputValueAsync("#cell-1_1_3"), Is.Empty, "the hint is never written into the cell");
+        await TypeAsync(page, "cell-1_1_3", "1 500");
+        Assert.That(await hint.GetAttributeAsync("class"), Does.Not.Contain("mismatch"));
+        await WaitSavedAsync(page);
+        await ShotAsync(page, "6-sum-hints", "Подсказка суммы слагаемых рядом с итогом");
+
+        Step("cell menu");
+        await page.Locator("#cell-1_2_3").FocusAsync();
+        await page.ClickAsync("#cell-menu-button");
+        await page.FillAsync("#cell-comment", "по данным журнала кружков");
+        await page.ClickAsync("#cell-comment-save");
+        await page.Locator("td.has-comment:has(#cell-1_2_3)").WaitForAsync();
+        await page.Locator("#cell-1_2_3").ClickAsync(new LocatorClickOptions { Button = MouseButton.Right });
+        await page.Locator("#cell-history table.history").WaitForAsync();
+        Assert.That(await page.Locator("#cell-history").InnerTextAsync(), Does.Contain("1 200").And.Contain("Тестовый t-director").And.Contain("ввод"));
+        Assert.That(await page.InputValueAsync("#cell-comment"), Is.EqualTo("по данным журнала кружков"));
+        Assert.That(await page.Locator("#cell-old").InnerTextAsync(), Is.Empty, "a first version has no accepted value to compare with");
+        await ShotAsync(page, "7-cell-menu", "Меню ячейки: комментарий и история значений");
+        await page.Keyboard.PressAsync("Escape");
+
+        Step("crash with an unsaved cell");
+        await page.RouteAsync("**/Reports/Fill/*handler=Save*", route => route.AbortAsync());
+        await TypeAsync(page, "cell-1_4_3", "40");
+        await page.Locator("#save-state.error").WaitForAsync();
+        Assert.That(await StoredAsync("04"), Is.Null);
+        await page.CloseAsync(new PageCloseOptions { RunBeforeUnload = false });
+
+        var again = await context.NewPageAsync();
+        again.SetDefaultTimeout(30_000);
+        await again.GotoAsync(Url($"/Reports/Fill/{id}"));
+        await again.Locator("#restore-banner").WaitForAsync();
+        Assert.That(await again.Locator("#restore-text").InnerTextAsync(), Does.Contain("ячеек: 1"));
+        await ShotAsync(again, "8-restore", "Восстановление несохранённых изменений после сбоя браузера");
+        await again.ClickAsync("#restore-yes");
+        await WaitSavedAsync(again);
+        Assert.That(await again.InputValueAsync("#cell-1_4_3"), Is.EqualTo("40"));
+        Assert.That(await StoredAsync("04"), Is.EqualTo("40"));
+        Assert.That(await again.EvaluateAsync<string?>($"localStorage.getItem('ekis.report.{id}.draft')"), Is.Null, "the draft is dropped once the server has it");
+
+        await again.GotoAsync(Url($"/Reports/Print/{id}"));
+        await ShotAsync(again, "9-print", "Версия для печати");
+        Assert.That(await again.Locator("table.sheet").CountAsync(), Is.EqualTo(1));
+        Assert.That(_consoleErrors, Is.Empty);
+    }
 }

@@ -547,7 +547,7 @@
         const td = el.closest('td');
         document.getElementById('cell-menu-title').textContent = cellText(a);
         document.getElementById('cell-comment').value = td.dataset.comment || '';
-        document.getElementById('cell-old').textContent = td.dataset.old !== undefined ? 'Значение в принятой версии: ' + (td.dataset.old || 'пусто') : '';
+        document.getElementById('cell-old').textContent = td.classList.contains('changed') ? 'Значение в принятой версии: ' + (td.dataset.old || 'пусто') : '';
         const rect = td.getBoundingClientRect();
         menu.style.top = (window.scrollY + rect.bottom + 4) + 'px';
         menu.style.left = Math.max(8, window.scrollX + rect.left - 100) + 'px';
@@ -583,8 +583,10 @@
         if (!res.ok) { alert(json.message || 'Комментарий не сохранён.'); return; }
         const td = menuCell.closest('td');
         const t = text.trim();
-        if (t) { td.dataset.comment = t; td.classList.add('has-comment'); td.title = 'Комментарий: ' + t; }
-        else { delete td.dataset.comment; td.classList.remove('has-comment'); td.removeAttribute('title'); }
+        if (t) { td.dataset.comment = t; td.classList.add('has-comment'); }
+        else { delete td.dataset.comment; td.classList.remove('has-comment'); }
+        const oldTip = td.classList.contains('changed') ? 'Было до исправления: ' + (td.dataset.old || 'пусто') : '';
+        td.title = [oldTip, t ? 'Комментарий: ' + t : ''].filter(Boolean).join('\n');
         menu.hidden = true;
         menuCell.focus();
     }
