@@ -122,14 +122,15 @@
 
     async function save(keepalive) {
         clearTimeout(timer);
+        // One save at a time: two requests with the same rowVersion would make the second one stale.
+        while (inFlight) await inFlight;
         if (stopped) return;
-        if (inFlight) { await inFlight; if (pending.size === 0 && Object.keys(pendingTitle).length === 0) return; }
         if (pending.size === 0 && Object.keys(pendingTitle).length === 0) return;
         const sent = body();
         const sentCells = new Map(pending);
         const sentTitle = Object.assign({}, pendingTitle);
         setState('Сохранение…', 'saving');
-        inFlight = (async () => {
+        const mine = (async () => {
             let res, json = {};
             try {
                 res = await post(base + '?handler=Save', sent, keepalive);
@@ -173,7 +174,8 @@
                 timer = setTimeout(save, 10000);
             }
         })();
-        try { await inFlight; } finally { inFlight = null; }
+        inFlight = mine;
+        try { await mine; } finally { if (inFlight === mine) inFlight = null; }
     }
 
     function addReloadButton() {

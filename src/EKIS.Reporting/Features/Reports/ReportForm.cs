@@ -43,6 +43,9 @@ public sealed class ReportForm(NpgsqlDataSource db, TimeProvider clock)
         /// <summary>The director as the registry names them; when the registry has none, the school types it in the title.</summary>
         public string? RegistryDirector { get; init; }
 
+        /// <summary>The period as the template's s_time dictionary names it («ноябрь», «За год»), else its code.</summary>
+        public string PeriodTitle => Template.Dictionary("s_time")?.Terms.FirstOrDefault(t => Codes.Same(t.Id, Head.Period))?.Text ?? Head.Period;
+
         public string? Value(string section, string row, string column, string? s1 = null, string? s2 = null, string? s3 = null) =>
             Values.TryGetValue(CellKey(section, row, column, s1, s2, s3), out var v) ? v : null;
     }

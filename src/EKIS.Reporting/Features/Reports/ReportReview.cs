@@ -8,7 +8,8 @@ using Npgsql;
 namespace EKIS.Reporting.Features.Reports;
 
 /// <summary>
-/// The review path: the respondent submits (only without control errors, only with the submit right,
+/// The review path: the respondent submits (only without control errors and with every warning
+/// explained (<see cref="ReportNotes"/>), only with the submit right,
 /// within the deadline, extension or resubmission date); the municipal operator accepts or returns
 /// with a comment, and may withdraw an acceptance until the region accepts; the department analyst
 /// accepts or returns. Every transition is recorded with who, when and the comment.
