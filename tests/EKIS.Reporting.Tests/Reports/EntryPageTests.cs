@@ -55,6 +55,8 @@ public sealed class EntryPageTests : ReportPageTest
         Assert.That(refusedPage, Does.Contain("Поясните предупреждения").And.Contain("контроль 7"));
         Assert.That(await StatusAsync(id), Is.EqualTo("draft"));
 
+        var explainError = await PostJsonAsync(client, $"/Reports/Fill/{id}?handler=Explain", new { controlId = "1", explanation = "так получилось" }, fillToken);
+        Assert.That(explainError.StatusCode, Is.EqualTo(HttpStatusCode.UnprocessableEntity), "an error is fixed, not explained");
         var explain = await PostJsonAsync(client, $"/Reports/Fill/{id}?handler=Explain", new { controlId = "7", explanation = "Открыт новый корпус: прибыли 15 учеников." }, fillToken);
         Assert.That(explain.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         var recheck = await JsonAsync(await PostJsonAsync(client, $"/Reports/Fill/{id}?handler=Check", new { }, fillToken));

@@ -179,4 +179,35 @@ public sealed class ReportScopeTests : ReportPageTest
         TestContext.Out.WriteLine($"85-К section {largest.Code}: {cells.Count} cells; median {times[5]:F1} ms, max {times[^1]:F1} ms (in-process, incl. client)");
         Assert.That(times[5], Is.LessThan(100));
     }
+    [Test]
+    public async Task A_school_moved_after_the_reference_date_stays_with_the_municipality_of_that_date()
+    {
+        var id = await StartedReportAsync();
+        await ExecuteAsAsync(EKIS.Reporting.Infrastructure.Actors.Actor.Cli, "UPDATE ekis.campaign SET reference_date = $1 WHERE id = $2", RealToday, EntryCampaignId);
+        var moved = await new EKIS.Reporting.Features.Registry.ReorganiseOrganisation(Db).MoveAsync("100001", "M-OZR", RealToday.AddDays(1), EKIS.Reporting.Infrastructure.Actors.Actor.Cli);
+        Assert.That(moved.Problem, Is.Null);
+        var oldOperator = await (await SignInAsync("t-operator")).GetAsync($"/Reports/Fill/{id}");
+        var newOperator = await (await SignInAsync("t-operator-ozr")).GetAsync($"/Reports/Fill/{id}");
+        var director = await (await SignInAsync("t-director")).GetAsync($"/Reports/Fill/{id}");
+        await Assert.MultipleAsync(() =>
+        {
+            Assert.That(oldOperator.StatusCode, Is.EqualTo(HttpStatusCode.OK), "Северный on the reference date");
+            Assert.That(newOperator.StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "Озёрск only from the move on");
+            Assert.That(director.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            return Task.CompletedTask;
+        });
+    }
+
+    [Test]
+    public async Task A_director_sees_the_forms_of_the_school_and_its_branch()
+    {
+        await ScopeAsync("t-director-zar", EKIS.Reporting.Features.Access.Roles.Director, "200001");
+        var client = await SignInAsync("t-director-zar");
+        var html = Decode(await client.GetStringAsync("/Reports/My"));
+        var names = await ScalarAsync<string>(
+            "SELECT string_agg(coalesce(short_name, name), '|' ORDER BY ekis_code) FROM ekis.org_unit WHERE ekis_code IN ('200001', '200001-01')");
+        foreach (var name in names!.Split('|'))
+            Assert.That(html, Does.Contain(name));
+        Assert.That(Count(html, "data-campaign=\""), Is.EqualTo(2));
+    }
 }
