@@ -52,7 +52,8 @@ public sealed class EntryBrowserTests : ReportPageTest
     }
 
     private static Task WaitSavedAsync(IPage page) =>
-        page.Locator("#save-state").Filter(new LocatorFilterOptions { HasText = "Сохранено" })
+        // Not HasText: it matches case-insensitively, so «Не сохранено» would pass too.
+        page.Locator("#save-state").Filter(new LocatorFilterOptions { HasTextRegex = new System.Text.RegularExpressions.Regex("^Сохранено в") })
             .WaitForAsync(new LocatorWaitForOptions { Timeout = 15_000 });
 
     [Test]
@@ -107,11 +108,15 @@ public sealed class EntryBrowserTests : ReportPageTest
         Assert.That(await page.Locator("td:has(#cell-1_3_3)").GetAttributeAsync("class"), Does.Contain("invalid"));
         await TypeAsync(page, "cell-1_3_3", "0");
         Assert.That(await page.Locator("td:has(#cell-1_3_3)").GetAttributeAsync("class"), Does.Not.Contain("invalid"));
-        await WaitSavedAsync(page);
+        await TypeAsync(page, "cell-1_2_3", "1");   // switching the tab at once: the page saves before it goes
 
         Step("section 2: repeatable rows");
         await page.ClickAsync("nav.tabs a[data-section='2']");
         await page.WaitForURLAsync("**section=2");
+        Assert.That(await page.Locator("#restore-banner").IsHiddenAsync(), Is.True, "the tab switch saved everything: nothing to restore");
+        Assert.That(await ScalarAsync<string>(
+            "SELECT v.value::text FROM ekis.report_value v JOIN ekis.template_cell c USING (cell_id) WHERE v.report_id = $1 AND c.section = '1' AND c.row_code = '02'", reportId),
+            Is.EqualTo("1"));
         foreach (var (grade, classes, pupils) in new[] { ("1", "20", "500"), ("2", "20", "560") })
         {
             await page.SelectOptionAsync("tr.row-add select.key-pick", grade);
@@ -205,11 +210,13 @@ public sealed class EntryBrowserTests : ReportPageTest
         await page.Keyboard.PressAsync("Escape");
 
         Step("crash with an unsaved cell");
-        await page.RouteAsync("**/Reports/Fill/*handler=Save*", route => route.AbortAsync());
+        // Offline for the whole context, so that not even the keepalive flush of the closing tab gets through.
+        await context.SetOfflineAsync(true);
         await TypeAsync(page, "cell-1_4_3", "40");
         await page.Locator("#save-state.error").WaitForAsync();
-        Assert.That(await StoredAsync("04"), Is.Null);
         await page.CloseAsync(new PageCloseOptions { RunBeforeUnload = false });
+        Assert.That(await StoredAsync("04"), Is.Null);
+        await context.SetOfflineAsync(false);
 
         var again = await context.NewPageAsync();
         again.SetDefaultTimeout(30_000);

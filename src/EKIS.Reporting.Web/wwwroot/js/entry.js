@@ -235,8 +235,15 @@
         }
     });
 
-    // Leaving the tab or the page: send what is pending, with keepalive so it survives the navigation.
-    document.querySelectorAll('.tabs a').forEach(a => a.addEventListener('click', flush));
+    // Another section: save first, then go (the draft is cleared only by a confirmed save). Closing or
+    // hiding the page: send what is pending with keepalive, so it survives the unload.
+    async function saveThenGo(ev, href) {
+        if (pending.size === 0 && Object.keys(pendingTitle).length === 0 && !inFlight) return;
+        ev.preventDefault();
+        await save(true);
+        location.href = href;
+    }
+    document.querySelectorAll('.tabs a').forEach(a => a.addEventListener('click', ev => saveThenGo(ev, a.href)));
     document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') flush(); });
     window.addEventListener('pagehide', flush);
 
@@ -336,9 +343,17 @@
     function offerRestore() {
         const draft = loadDraft();
         if (!draft || !data.canFill) return;
-        const cells = Object.values(draft.cells || {});
+        // Cells the server already holds (a closing tab's last save may have landed after all) are not offered again.
+        const norm = v => (v || '').replace(/[\s\u00A0\u202F]/g, '').replace(',', '.');
+        const cells = Object.values(draft.cells || {}).filter(c => {
+            const el = document.getElementById(cellId(c.section, c.row, c.column, c.s1, c.s2, c.s3));
+            return !(el && el.tagName === 'INPUT' && norm(el.value) === norm(c.value));
+        });
         const titles = Object.keys(draft.title || {});
-        if (cells.length === 0 && titles.length === 0) return;
+        if (cells.length === 0 && titles.length === 0) {
+            try { localStorage.removeItem(draftKey); } catch (e) { /* ignore */ }
+            return;
+        }
         const banner = document.getElementById('restore-banner');
         document.getElementById('restore-text').textContent = 'В этом браузере остались несохранённые изменения от '
             + new Date(draft.at).toLocaleString('ru-RU') + ' (ячеек: ' + cells.length + (titles.length ? ', полей титула: ' + titles.length : '') + '). ';
@@ -417,8 +432,8 @@
                             ev.preventDefault();
                             highlight(f.cells.filter(x => codeKey(x.section) === codeKey(data.section)));
                         } else {
-                            flush();
                             sessionStorage.setItem(checkKey + '.hl', JSON.stringify(f.cells));
+                            saveThenGo(ev, a.href);
                         }
                     });
                     cellsDiv.append(a, ' ');
