@@ -20,6 +20,7 @@ public sealed class MyForms(NpgsqlDataSource db, TimeProvider clock)
 
     public async Task<IReadOnlyList<Item>> ListAsync(AccessScope scope, CancellationToken ct = default)
     {
+        if (!scope.IsSchool) return [];
         await using var conn = await db.OpenConnectionAsync(ct);
         var rows = await conn.QueryAsync<Row>(new CommandDefinition("""
             SELECT c.id AS CampaignId, u.id AS OrgUnitId, coalesce(u.short_name, u.name) AS OrgUnitName, t.title AS Form, c.year, c.period,
@@ -27,12 +28,16 @@ public sealed class MyForms(NpgsqlDataSource db, TimeProvider clock)
             FROM ekis.campaign c
             JOIN ekis.template_version t ON t.id = c.template_version_id
             JOIN ekis.campaign_respondent cr ON cr.campaign_id = c.id AND cr.dropped_at IS NULL
-            JOIN ekis.units_in_scope(@role, @unit) s ON s.id = cr.org_unit_id
+            -- Candidates: the units in scope today and any unit that was ever a branch of the school;
+            -- the tree on the campaign's reference date decides (as for every report, ReportAccess).
+            JOIN (SELECT s.id FROM ekis.units_in_scope(@role, @unit) s
+                  UNION
+                  SELECT h.org_unit_id FROM ekis.org_unit_history h WHERE h.new_row ->> 'parent_id' = @unit::text) k ON k.id = cr.org_unit_id
             JOIN ekis.org_unit u ON u.id = cr.org_unit_id
             LEFT JOIN LATERAL (
                 SELECT * FROM ekis.report r WHERE r.campaign_id = c.id AND r.org_unit_id = u.id ORDER BY r.version DESC LIMIT 1
             ) r ON true
-            WHERE c.status = 'open'
+            WHERE c.status = 'open' AND ekis.covers_on(@role, @unit, cr.org_unit_id, coalesce(c.reference_date, c.due_date))
             ORDER BY c.due_date, t.title, u.name
             """, new { role = scope.Role, unit = scope.OrgUnitId }, cancellationToken: ct));
         var today = DateOnly.FromDateTime(clock.GetLocalNow().DateTime);

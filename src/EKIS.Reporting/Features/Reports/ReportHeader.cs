@@ -41,6 +41,12 @@ public static class ReportStatus
 
 internal static class ReportAccess
 {
+    /// <summary>
+    /// A report belongs to the tree as it was on its campaign's reference date (the due date when the
+    /// campaign has none): a school moved later stays with the municipality that reviewed it.
+    /// </summary>
+    public const string CoversReport = "ekis.covers_on(@role, @unit, r.org_unit_id, coalesce(c.reference_date, c.due_date))";
+
     /// <summary>The report if the role's scope covers its respondent, else null (not found — its existence is not revealed).</summary>
     public static Task<ReportHead?> GetAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, AccessScope scope, long reportId, bool forUpdate, CancellationToken ct) =>
         QueryAsync(conn, tx, scope, reportId, forUpdate, ct);
@@ -57,11 +63,11 @@ internal static class ReportAccess
                    c.template_version_id AS TemplateVersionId, c.year, c.period, c.due_date AS DueDate, c.status AS CampaignStatus,
                    r.extension_until AS ExtensionUntil, r.resubmit_until AS ResubmitUntil, r.title::text AS Title
             FROM ekis.report r
-            {(scope is null ? "" : "JOIN ekis.units_in_scope(@role, @unit) s ON s.id = r.org_unit_id")}
             JOIN ekis.campaign c ON c.id = r.campaign_id
             JOIN ekis.org_unit u ON u.id = r.org_unit_id
             LEFT JOIN ekis.org_unit p ON p.id = u.parent_id
             WHERE r.id = @reportId
+            {(scope is null ? "" : "AND " + CoversReport)}
             {(forUpdate ? "FOR UPDATE OF r" : "")}
             """, new { role = scope?.Role, unit = scope?.OrgUnitId, reportId }, tx, cancellationToken: ct));
 

@@ -8,14 +8,15 @@ using Npgsql;
 namespace EKIS.Reporting.Features.Reports;
 
 /// <summary>
-/// The review path: the respondent submits (only without control errors, only with the submit right,
+/// The review path: the respondent submits (only without control errors and with every warning
+/// explained (<see cref="ReportNotes"/>), only with the submit right,
 /// within the deadline, extension or resubmission date); the municipal operator accepts or returns
 /// with a comment, and may withdraw an acceptance until the region accepts; the department analyst
 /// accepts or returns. Every transition is recorded with who, when and the comment.
 /// </summary>
 public sealed class ReportReview(NpgsqlDataSource db, TimeProvider clock)
 {
-    public enum Outcome { Done, NotFound, Forbidden, WrongStatus, Stale, Deadline, HasErrors, CommentRequired }
+    public enum Outcome { Done, NotFound, Forbidden, WrongStatus, Stale, Deadline, HasErrors, CommentRequired, Unexplained }
 
     public sealed record Result(Outcome Outcome, string Status, string? Message = null, CheckResult? Check = null)
     {
@@ -41,6 +42,15 @@ public sealed class ReportReview(NpgsqlDataSource db, TimeProvider clock)
             var check = ReportChecker.Check(values.Template, values.Model, await ReportValues.PreviousAsync(c, tx, head, ct));
             if (check.HasErrors)
                 return new Result(Outcome.HasErrors, head.Status, $"В отчёте есть ошибки ({check.Errors.Count}): исправьте их и отправьте снова.", check);
+            var explained = await ReportNotes.ExplanationsAsync(c, tx, head.Id, ct);
+            var unexplained = check.Warnings.Where(w => !explained.ContainsKey(w.Code)).Select(w => w.Code).Distinct().ToList();
+            if (unexplained.Count > 0)
+            {
+                var names = unexplained.Select(id => values.Template.Controls.FirstOrDefault(x => x.Definition.Id == id)?.Definition is { } d
+                    ? $"контроль {d.Id} «{d.Name}»" : $"контроль {id}");
+                return new Result(Outcome.Unexplained, head.Status,
+                    $"Поясните предупреждения перед отправкой ({unexplained.Count}): {string.Join("; ", names)}.", check);
+            }
             await ReportAccess.RecordTransitionAsync(c, tx, head.Id, head.Status, ReportStatus.Submitted, null, ct);
             return new Result(Outcome.Done, ReportStatus.Submitted, null, check);
         }, ct);

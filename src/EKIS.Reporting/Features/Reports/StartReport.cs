@@ -23,9 +23,9 @@ public sealed class StartReport(NpgsqlDataSource db)
             SELECT u.okpo, u.name, u.director
             FROM ekis.campaign_respondent cr
             JOIN ekis.campaign k ON k.id = cr.campaign_id AND k.status = 'open'
-            JOIN ekis.units_in_scope(@role, @unit) s ON s.id = cr.org_unit_id
             JOIN ekis.org_unit u ON u.id = cr.org_unit_id
             WHERE cr.campaign_id = @campaignId AND cr.org_unit_id = @orgUnitId AND cr.dropped_at IS NULL
+              AND ekis.covers_on(@role, @unit, cr.org_unit_id, coalesce(k.reference_date, k.due_date))
             """, new { role = scope.Role, unit = scope.OrgUnitId, campaignId, orgUnitId }, tx.Transaction, cancellationToken: ct));
         if (unit is not { } u) return null;
         var existing = await c.ExecuteScalarAsync<long?>(new CommandDefinition(
