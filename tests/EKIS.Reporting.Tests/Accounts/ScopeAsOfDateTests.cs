@@ -56,4 +56,25 @@ public sealed class ScopeAsOfDateTests : DatabaseTest
             Assert.That(await scope.CoversOnAsync(await ScopeAsync(Roles.Admin, null), 999_999_999, Today), Is.False, "a unit that never existed");
         });
     }
+    [Test]
+    public async Task A_school_opened_after_the_date_is_judged_by_todays_tree()
+    {
+        await new SeedDemo(Db).RunAsync(Actor.Cli);
+        var save = await new SaveOrganisation(Db).SaveAsync(new SaveOrganisation.Command(new Dictionary<string, string>
+        {
+            ["ekis_code"] = "100901", ["name"] = "Новая школа", ["kind"] = "general", ["municipality"] = "M-SEV",
+            ["opened_on"] = Today.ToString("dd.MM.yyyy", System.Globalization.CultureInfo.InvariantCulture),
+        }), Actor.Cli);
+        Assert.That(save.Problems, Is.Empty);
+        var school = await TestAccounts.UnitIdAsync(Db, "100901");
+        var before = Today.AddDays(-60);
+        var scope = new ScopeService(Db);
+        await Assert.MultipleAsync(async () =>
+        {
+            Assert.That(await scope.CoversOnAsync(await ScopeAsync(Roles.Director, "100901"), school, before), Is.True, "its own director");
+            Assert.That(await scope.CoversOnAsync(await ScopeAsync(Roles.MunicipalOperator, "M-SEV"), school, before), Is.True, "today's municipality");
+            Assert.That(await scope.CoversOnAsync(await ScopeAsync(Roles.MunicipalOperator, "M-OZR"), school, before), Is.False);
+            Assert.That(await scope.CoversOnAsync(await ScopeAsync(Roles.Director, "100001"), school, before), Is.False, "another school's director");
+        });
+    }
 }

@@ -151,6 +151,35 @@ public sealed class OrganisationTests : DatabaseTest
     }
 
     [Test]
+    public async Task A_move_entered_late_with_an_earlier_date_holds_after_a_card_edit_recorded_before_it_and_cannot_precede_another_move()
+    {
+        var school = await AnOrganisation().InMunicipality("M1").SaveAsync(Db);
+        // A card edit today: its history row (in force from today) still names M1 as the parent.
+        var edit = await Save.SaveAsync(new SaveOrganisation.Command(new Dictionary<string, string> { ["ekis_code"] = school.Code, ["phone"] = "+7 (495) 000-00-01" }), Actor.Cli);
+        Assert.That(edit.Problems, Is.Empty);
+        var today = DateOnly.FromDateTime(DateTime.Today);
+
+        var moved = await Reorganise.MoveAsync(school.Code, "M2", today.AddDays(-30), Actor.Cli);
+        Assert.That(moved.Done, Is.True, moved.Problem);
+        var earlier = await Reorganise.MoveAsync(school.Code, "M1", today.AddDays(-40), Actor.Cli);
+
+        var tree = new RegistryTree(Db);
+        var id = await ScalarAsync<long>("SELECT id FROM ekis.org_unit WHERE ekis_code = $1", school.Code);
+        await Assert.MultipleAsync(async () =>
+        {
+            Assert.That((await tree.AsOfAsync(today.AddDays(-31))).MunicipalityOf(school.Code)?.EkisCode, Is.EqualTo("M1"));
+            Assert.That((await tree.AsOfAsync(today.AddDays(-30))).MunicipalityOf(school.Code)?.EkisCode, Is.EqualTo("M2"));
+            Assert.That((await tree.AsOfAsync(today.AddDays(1))).MunicipalityOf(school.Code)?.EkisCode, Is.EqualTo("M2"), "the later card edit does not undo the move");
+            Assert.That(await ScalarAsync<string>(
+                "SELECT m.ekis_code FROM ekis.org_unit_state_on($1, $2) s JOIN ekis.org_unit m ON m.id = s.parent_id", id, today.AddDays(1)), Is.EqualTo("M2"));
+            Assert.That(await ScalarAsync<string>(
+                "SELECT m.ekis_code FROM ekis.tree_on($1) t JOIN ekis.org_unit m ON m.id = t.parent_id WHERE t.id = $2", today.AddDays(1), id), Is.EqualTo("M2"));
+            Assert.That(earlier.Done, Is.False, "a move dated before the recorded one");
+            Assert.That(earlier.Problem, Does.Contain("не может быть раньше"));
+        });
+    }
+
+    [Test]
     public async Task An_organisation_opened_later_is_not_in_the_tree_of_an_earlier_date()
     {
         var school = await AnOrganisation().OpenedOn("01.09.2025").SaveAsync(Db);

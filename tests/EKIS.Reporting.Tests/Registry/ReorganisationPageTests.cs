@@ -113,7 +113,10 @@ public sealed class ReorganisationPageTests : DatabaseTest
             Assert.That(await ReorganisationEventsAsync(), Is.Zero);
         });
 
-        var confirmed = await TestAccounts.PostFormAsync(admin, $"/Registry/Merge?id={id}&handler=Confirm", new() { ["into"] = "200002", ["on"] = "2026-09-01" },
+        // Post where the rendered confirmation form posts (its action must keep the unit's id).
+        var action = System.Text.RegularExpressions.Regex.Match(checkHtml, "action=\"([^\"]*handler=Confirm[^\"]*)\"").Groups[1].Value;
+        Assert.That(action, Does.Contain($"id={id}"), "the confirmation form keeps the unit's id");
+        var confirmed = await TestAccounts.PostFormAsync(admin, action, new() { ["into"] = "200002", ["on"] = "2026-09-01" },
             tokenPage: $"/Registry/Merge?id={id}");
         Assert.That(confirmed.StatusCode, Is.EqualTo(HttpStatusCode.Redirect), await HtmlAsync(confirmed));
         var card = WebUtility.HtmlDecode(await admin.GetStringAsync(confirmed.Headers.Location!.ToString()));

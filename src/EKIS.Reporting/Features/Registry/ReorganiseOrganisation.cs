@@ -76,6 +76,7 @@ public sealed class ReorganiseOrganisation(NpgsqlDataSource db)
         if (target is null || target.Level != "municipality") return new Result($"Муниципальное образование с кодом ЕКИС «{municipalityCode}» не найдено.");
         if (unit.Status == "closed") return new Result($"«{ekisCode}» закрыта: переносить можно только действующую организацию.");
         if (unit.ParentId == target.Id) return new Result($"Организация уже относится к «{target.Name}».");
+        if (await BackdatedAsync(tx, unit.Id, branches: false, on, ct) is { } moveProblem) return new Result(moveProblem);
         await RegistryChanges.SetEffectiveOnAsync(tx, on, ct);
         await RegistryChanges.SetReasonAsync(tx, "move", ct);
         await tx.Connection.ExecuteAsync(new CommandDefinition("UPDATE ekis.org_unit SET parent_id = @parent WHERE id = @id",
@@ -113,6 +114,7 @@ public sealed class ReorganiseOrganisation(NpgsqlDataSource db)
         if (absorbed.Id == survivor.Id) return new Result("Организацию нельзя присоединить к ней самой.");
         if (absorbed.Status == "closed") return new Result($"«{absorbedCode}» уже закрыта.");
         if (survivor.Status == "closed") return new Result($"«{survivorCode}» закрыта: присоединять можно только к действующей организации.");
+        if (await BackdatedAsync(tx, absorbed.Id, branches: true, on, ct) is { } mergeProblem) return new Result(mergeProblem);
         await RegistryChanges.SetEffectiveOnAsync(tx, on, ct);
         await RegistryChanges.SetReasonAsync(tx, "merge", ct);
         await tx.Connection.ExecuteAsync(new CommandDefinition("""
@@ -123,6 +125,25 @@ public sealed class ReorganiseOrganisation(NpgsqlDataSource db)
         await AuditAsync(tx, "registry.merge", absorbed.Id, new { into = survivorCode, on = Iso(on) }, ct);
         await tx.CommitAsync(ct);
         return Result.Ok;
+    }
+
+    /// <summary>
+    /// A move may be dated in the past (the tree of a date takes each unit's parent from the newest
+    /// row that set it, migration 0013), but not before a change of parent already in force later
+    /// for the unit (or, with <paramref name="branches"/>, its open branches): the two moves would
+    /// contradict each other.
+    /// </summary>
+    private static async Task<string?> BackdatedAsync(ActorTransaction tx, long unitId, bool branches, DateOnly on, CancellationToken ct)
+    {
+        var latest = await tx.Connection.ExecuteScalarAsync<DateTime?>(new CommandDefinition("""
+            SELECT max(h.effective_on)::timestamp FROM ekis.org_unit_history h
+            WHERE (h.org_unit_id = @id
+                   OR (@branches AND h.org_unit_id IN (SELECT b.id FROM ekis.org_unit b WHERE b.parent_id = @id AND b.level = 'branch' AND b.status <> 'closed')))
+              AND h.operation = 'update' AND h.old_row -> 'parent_id' IS DISTINCT FROM h.new_row -> 'parent_id'
+            """, new { id = unitId, branches }, tx.Transaction, cancellationToken: ct));
+        if (latest is not { } l || DateOnly.FromDateTime(l) <= on) return null;
+        var d = DateOnly.FromDateTime(l).ToString("dd.MM.yyyy", System.Globalization.CultureInfo.InvariantCulture);
+        return $"С {d} в истории уже записан перенос в другое подчинение: дата не может быть раньше него. Укажите дату не раньше {d}.";
     }
 
     private static async Task<string?> CloseUnitAsync(ActorTransaction tx, Unit unit, DateOnly on, long? mergedInto, CancellationToken ct)
