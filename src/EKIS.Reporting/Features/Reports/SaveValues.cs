@@ -167,6 +167,7 @@ public sealed class SaveValues(NpgsqlDataSource db, TimeProvider clock)
         var hasSpecifics = !string.IsNullOrEmpty(cell.S1) || !string.IsNullOrEmpty(cell.S2) || !string.IsNullOrEmpty(cell.S3);
         if (row.Type == RowType.F && hasSpecifics) return $"у строки {row.Code} не бывает ключевых значений (s1–s3)";
         if (row.Type == RowType.M && !hasSpecifics) return $"для повторяющейся строки {row.Code} не указано ключевое значение";
+        if (row.Type == RowType.M && KeyProblem(t, s, ri, row, cell) is { } keyProblem) return keyProblem;
         var spec = s.CellSpecFor(ri, ci);
         var value = cell.Value?.Trim();
         string? number = null, text = null;
@@ -203,6 +204,35 @@ public sealed class SaveValues(NpgsqlDataSource db, TimeProvider clock)
         canonical = new Canonical(s.Code, row.Code, col.Code, number, text);
         return null;
     }
+
+    /// <summary>Longest key value (s1–s3) of a repeatable row instance.</summary>
+    public const int MaxKeyLength = 50;
+
+    /// <summary>
+    /// A repeatable row's key values: each at most <see cref="MaxKeyLength"/> characters; where the
+    /// section has key (S) columns, only their slots may be given, and a key whose column has a
+    /// dictionary must be one of its codes — so a request cannot invent row instances at will.
+    /// </summary>
+    private static string? KeyProblem(FormTemplate t, TemplateSection s, int ri, TemplateRow row, CellValue cell)
+    {
+        string?[] keys = [cell.S1, cell.S2, cell.S3];
+        var keyColumns = s.Columns.Select((c, i) => (Column: c, Index: i, Slot: KeySlot(c.Fld))).Where(k => k.Column.Type == ColumnType.S && k.Slot > 0).ToList();
+        for (var slot = 1; slot <= 3; slot++)
+        {
+            var key = keys[slot - 1];
+            if (string.IsNullOrEmpty(key)) continue;
+            if (key.Length > MaxKeyLength) return $"ключевое значение s{slot} строки {row.Code} длиннее {MaxKeyLength} символов";
+            if (keyColumns.Count == 0) continue;
+            var column = keyColumns.FirstOrDefault(k => k.Slot == slot);
+            if (column.Column is null) return $"у строки {row.Code} нет ключевого значения s{slot}";
+            var dictionary = t.Dictionary(s.CellSpecFor(ri, column.Index).Dic ?? column.Column.DefaultCell.Dic);
+            if (dictionary is not null && !dictionary.Terms.Any(term => Codes.Same(term.Id, key)))
+                return $"«{key}» нет в справочнике «{dictionary.Name}» (строка {row.Code}, графа {column.Column.Code})";
+        }
+        return null;
+    }
+
+    private static int KeySlot(string? fld) => fld?.Trim().ToLowerInvariant() switch { "s1" => 1, "s2" => 2, "s3" => 3, _ => 0 };
 
     /// <summary>Russian input to invariant text: spaces (also non-breaking) as thousands separators, a decimal comma; null when it is not a plain number.</summary>
     public static string? NormaliseNumber(string value)
