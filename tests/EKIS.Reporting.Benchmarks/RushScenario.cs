@@ -304,7 +304,7 @@ internal sealed partial class ChildWebApp : IAsyncDisposable
         }
     }
 
-    public static async Task<ChildWebApp?> StartAsync(string connectionString)
+    public static async Task<ChildWebApp?> StartAsync(string connectionString, IReadOnlyDictionary<string, string>? environment = null)
     {
         // EKIS_BENCH_WEB_ROOT: another checkout's Release build of the web app (e.g. a branch not merged yet).
         var root = Environment.GetEnvironmentVariable("EKIS_BENCH_WEB_ROOT") is { Length: > 0 } other ? other : RepositoryPaths.FindRepositoryRoot(AppContext.BaseDirectory);
@@ -333,6 +333,8 @@ internal sealed partial class ChildWebApp : IAsyncDisposable
         psi.Environment["EKIS_LOG_DIR"] = Path.Combine(state, "logs");
         psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         psi.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            psi.Environment[name] = value;
         var process = Process.Start(psi)!;
         var app = new ChildWebApp(process, new Uri($"http://127.0.0.1:{port}"), state);
         void Keep(string? line)
