@@ -66,6 +66,7 @@ public static class CampaignScenario
             var demo = await new SeedDemoCampaigns(db, TimeProvider.System).RunAsync(Bench);
             Console.WriteLine($"demo region and campaigns: {demo.CampaignsOpened} campaigns, {demo.Reports} reports, {sw.Elapsed.TotalSeconds:F1} s");
             var env = await BenchEnvironment.LoadAsync(db);
+            RushScenario.WarmupSeconds = IntArg(args, "--warmup", 0);
             if (parts.Contains("save")) await SaveAsync(db, env, IntArg(args, "--saves", 200));
             if (parts.Contains("check")) await CheckAsync(db, env, IntArg(args, "--checks", 500));
             if (parts.Contains("rush"))
