@@ -6,6 +6,7 @@ using EKIS.Reporting.Features.Accounts;
 using EKIS.Reporting.Features.Campaigns;
 using EKIS.Reporting.Features.Demo;
 using EKIS.Reporting.Features.Reports;
+using EKIS.Reporting.Hosting;
 using EKIS.Reporting.Infrastructure.Actors;
 using EKIS.Reporting.Infrastructure.Database;
 using EKIS.Reporting.Templates.Checking;
@@ -58,12 +59,14 @@ public static class CampaignScenario
         try
         {
             await new Migrator(cs, NullLogger.Instance).MigrateAsync();
-            await using var db = NpgsqlDataSource.Create(cs);
+            // The application's own data source settings (automatic preparation, no reset on close) unless --npgsql says otherwise.
+            await using var db = EkisCoreRegistration.CreateDataSource(cs);
             var sw = Stopwatch.StartNew();
             await new SeedDemo(db).RunAsync(Bench);
             var demo = await new SeedDemoCampaigns(db, TimeProvider.System).RunAsync(Bench);
             Console.WriteLine($"demo region and campaigns: {demo.CampaignsOpened} campaigns, {demo.Reports} reports, {sw.Elapsed.TotalSeconds:F1} s");
             var env = await BenchEnvironment.LoadAsync(db);
+            RushScenario.WarmupSeconds = IntArg(args, "--warmup", 0);
             if (parts.Contains("save")) await SaveAsync(db, env, IntArg(args, "--saves", 200));
             if (parts.Contains("check")) await CheckAsync(db, env, IntArg(args, "--checks", 500));
             if (parts.Contains("rush"))
@@ -71,7 +74,10 @@ public static class CampaignScenario
                     IntArg(args, "--directors", 300), IntArg(args, "--branches", 24));
             if (parts.Contains("entry") || parts.Contains("rush-http"))
             {
-                await using var web = await ChildWebApp.StartAsync(cs);
+                // --web-env Name=Value[;Name=Value]: extra environment of the child web app (e.g. a log level, to measure its cost).
+                var webEnv = (StringArg(args, "--web-env") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                    .Select(kv => kv.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv.Length > 1 ? kv[1] : "");
+                await using var web = await ChildWebApp.StartAsync(cs, webEnv);
                 if (web is null)
                     Console.WriteLine("entry / rush-http: the Release build of EKIS.Reporting.Web was not found — run `dotnet build -c Release src/EKIS.Reporting.Web` first");
                 else

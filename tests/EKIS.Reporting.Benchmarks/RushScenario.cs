@@ -109,9 +109,31 @@ internal static class RushScenario
         return result;
     }
 
+    /// <summary>
+    /// Seconds of the same rush run before the measured window and not counted (--warmup): a server at a
+    /// deadline has long compiled its hot code, a child process started for the benchmark has not.
+    /// </summary>
+    public static int WarmupSeconds { get; set; }
+
+    /// <summary>Each client's reports, taken one by one by the warm-up and then by the measured window.</summary>
+    private static Queue<Work>[] WorkQueues(List<Director> people, int clients) =>
+        [.. Enumerable.Range(0, clients).Select(c => new Queue<Work>(people.Where((_, i) => i % clients == c).SelectMany(d => d.Reports)))];
+
+    private static IEnumerable<Work> Drain(Queue<Work> queue)
+    {
+        while (queue.TryDequeue(out var w)) yield return w;
+    }
+
+    private static async Task WarmUpAsync(int clients, Queue<Work>[] queues, Func<int, Work, Task<bool>> submit, ChildWebApp? web)
+    {
+        if (WarmupSeconds <= 0) return;
+        var w = await RunWindowAsync(clients, WarmupSeconds, c => Drain(queues[c]), submit, web, report: false);
+        Console.WriteLine($"  warm-up, not counted: {w.Latencies.Count} submissions in {w.Seconds:F1} s ({w.Latencies.Count / w.Seconds:F1}/s), failed {w.Failed}");
+    }
+
     /// <summary>Clients share nothing but the pool: each works through its own directors' reports until the time is up.</summary>
     private static async Task<(List<double> Latencies, int Failed, double Seconds, bool RanOut)> RunWindowAsync(
-        int clients, int seconds, Func<int, IEnumerable<Work>> workOf, Func<int, Work, Task<bool>> submit, ChildWebApp? web = null)
+        int clients, int seconds, Func<int, IEnumerable<Work>> workOf, Func<int, Work, Task<bool>> submit, ChildWebApp? web = null, bool report = true)
     {
         var webBefore = web?.CpuMilliseconds ?? 0;
         var latencies = new ConcurrentBag<double>();
@@ -137,7 +159,8 @@ internal static class RushScenario
         var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds;
         var server = BackendCpu.Since(serverBefore);
         var n = Math.Max(1, latencies.Count);
-        Console.WriteLine($"  CPU in the window: this (client) process {cpu / 1000:F1} s = {cpu / n:F1} ms per submission; " +
+        if (report)
+            Console.WriteLine($"  CPU in the window: this (client) process {cpu / 1000:F1} s = {cpu / n:F1} ms per submission; " +
                           $"the database's backends {server / 1000:F1} s = {server / n:F1} ms per submission; " +
                           (web is null ? "" : $"the web app {(web.CpuMilliseconds - webBefore) / 1000:F1} s = {(web.CpuMilliseconds - webBefore) / n:F1} ms per submission; ") +
                           $"load average after: {(File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?")}");
@@ -187,7 +210,12 @@ internal static class RushScenario
             if (!sent.Ok) Console.Error.WriteLine($"submit {w.ReportId}: {sent.Message}");
             return sent.Ok;
         }
-        var r = await RunWindowAsync(clients, seconds, c => people.Where((_, i) => i % clients == c).SelectMany(d => d.Reports), Submit);
+        var queues = WorkQueues(people, clients);
+        await WarmUpAsync(clients, queues, Submit, null);
+        saveTimes.Clear();
+        checkTimes.Clear();
+        submitTimes.Clear();
+        var r = await RunWindowAsync(clients, seconds, c => Drain(queues[c]), Submit);
         Print("rush through the slices (no HTTP layer)", clients, r);
         Console.WriteLine($"  steps under load: save of a section {Stats.Describe([.. saveTimes])}");
         Console.WriteLine($"                    check            {Stats.Describe([.. checkTimes])}");
@@ -265,7 +293,9 @@ internal static class RushScenario
             }
             return true;
         }
-        var r = await RunWindowAsync(clients, seconds, c => people.Where((_, i) => i % clients == c).SelectMany(d => d.Reports), Submit, web);
+        var queues = WorkQueues(people, clients);
+        await WarmUpAsync(clients, queues, Submit, web);
+        var r = await RunWindowAsync(clients, seconds, c => Drain(queues[c]), Submit, web);
         Print("rush over HTTP (loopback, child web process in Release)", clients, r);
         var sent = await CampaignScenario.ScalarAsync<long>(db, """
             SELECT count(*) FROM ekis.report r JOIN ekis.org_unit u ON u.id = r.org_unit_id WHERE u.ekis_code LIKE 'HTTP%' AND r.status = 'submitted'
@@ -304,7 +334,7 @@ internal sealed partial class ChildWebApp : IAsyncDisposable
         }
     }
 
-    public static async Task<ChildWebApp?> StartAsync(string connectionString)
+    public static async Task<ChildWebApp?> StartAsync(string connectionString, IReadOnlyDictionary<string, string>? environment = null)
     {
         // EKIS_BENCH_WEB_ROOT: another checkout's Release build of the web app (e.g. a branch not merged yet).
         var root = Environment.GetEnvironmentVariable("EKIS_BENCH_WEB_ROOT") is { Length: > 0 } other ? other : RepositoryPaths.FindRepositoryRoot(AppContext.BaseDirectory);
@@ -333,6 +363,8 @@ internal sealed partial class ChildWebApp : IAsyncDisposable
         psi.Environment["EKIS_LOG_DIR"] = Path.Combine(state, "logs");
         psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         psi.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            psi.Environment[name] = value;
         var process = Process.Start(psi)!;
         var app = new ChildWebApp(process, new Uri($"http://127.0.0.1:{port}"), state);
         void Keep(string? line)

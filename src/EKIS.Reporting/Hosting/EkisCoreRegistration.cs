@@ -17,23 +17,41 @@ public static class EkisCoreRegistration
     {
         builder.Services.AddSingleton(database);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(_ =>
-        {
-            var b = new NpgsqlDataSourceBuilder(database.ConnectionString);
-            b.ConnectionStringBuilder.ApplicationName ??= "ekis";
-            // Hot statements (report access, saves, checks) are prepared on the server once per
-            // pooled connection: the deadline-rush benchmark measured database CPU per submission
-            // 16.5 -> 9.4 ms with it (docs/BENCHMARKS.md). An explicit setting wins.
-            if (b.ConnectionStringBuilder.MaxAutoPrepare == 0)
-            {
-                b.ConnectionStringBuilder.MaxAutoPrepare = 50;
-                b.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
-            }
-            return b.Build();
-        });
+        builder.Services.AddSingleton(_ => CreateDataSource(database.ConnectionString));
         foreach (var slice in FeatureSlices())
             builder.Services.AddScoped(slice);
         return builder;
+    }
+
+    /// <summary>The application's data source with its connection settings (the benchmarks build theirs here too).</summary>
+    public static NpgsqlDataSource CreateDataSource(string connectionString)
+    {
+        var b = new NpgsqlDataSourceBuilder(connectionString);
+        b.ConnectionStringBuilder.ApplicationName ??= "ekis";
+        // Hot statements (report access, saves, checks) are prepared on the server once per
+        // pooled connection: the deadline-rush benchmark measured database CPU per submission
+        // 16.5 -> 9.4 ms with it (docs/BENCHMARKS.md). An explicit setting wins.
+        if (b.ConnectionStringBuilder.MaxAutoPrepare == 0)
+        {
+            b.ConnectionStringBuilder.MaxAutoPrepare = 50;
+            b.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
+        }
+        // A connection taken from the pool is not reset (RESET ALL, CLOSE ALL, UNLISTEN *, unlocking
+        // advisory locks … before its next statement): every setting the application makes on this
+        // data source is transaction-local (set_config(…, true), SET LOCAL, ON COMMIT DROP temp tables,
+        // pg_advisory_xact_lock) and ends with the transaction, and Hangfire and the migrator use
+        // connections of their own. Measured in the deadline rush: database CPU per submission
+        // 6.8 -> 6.0 ms (docs/BENCHMARKS.md). Session-level state on this data source would leak
+        // from one request to the next — keep it transaction-local. An explicit setting wins.
+        if (!Mentions(connectionString, "No Reset On Close", "NoResetOnClose"))
+            b.ConnectionStringBuilder.NoResetOnClose = true;
+        return b.Build();
+    }
+
+    private static bool Mentions(string connectionString, params string[] keys)
+    {
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        return keys.Any(given.ContainsKey);
     }
 
     public static IEnumerable<Type> FeatureSlices() =>

@@ -67,7 +67,11 @@ public sealed class TemplateVersions(NpgsqlDataSource db)
         select (s.Code, r.Code, col.Code);
 }
 
-/// <summary>Parsed template versions by id: a stored version never changes, so it is parsed (and its controls compiled) once per process.</summary>
+/// <summary>
+/// Parsed template versions by id: a stored version never changes (<see cref="TemplateVersions.LoadAsync"/>
+/// refuses a (code, version) with other content, and nothing updates or deletes the row), so it is
+/// parsed (and its controls compiled) once per process.
+/// </summary>
 public static class TemplateCache
 {
     // Keyed by id and load time: ids restart when a test database is emptied, load times do not repeat.
@@ -78,9 +82,20 @@ public static class TemplateCache
         var loadedAt = await conn.ExecuteScalarAsync<DateTime?>(new CommandDefinition(
             "SELECT loaded_at FROM ekis.template_version WHERE id = @templateVersionId", new { templateVersionId }, tx, cancellationToken: ct))
             ?? throw new InvalidOperationException($"template version {templateVersionId} not found");
+        return await GetAsync(conn, templateVersionId, loadedAt, tx, ct);
+    }
+
+    /// <summary>
+    /// With the load time already read (the report head carries it): no round trip unless this process
+    /// has not parsed the version yet.
+    /// </summary>
+    public static async Task<FormTemplate> GetAsync(NpgsqlConnection conn, long templateVersionId, DateTime loadedAt, NpgsqlTransaction? tx = null, CancellationToken ct = default)
+    {
         if (Templates.TryGetValue((templateVersionId, loadedAt), out var t)) return t;
         var xml = await conn.ExecuteScalarAsync<string>(new CommandDefinition(
-            "SELECT xml FROM ekis.template_version WHERE id = @templateVersionId", new { templateVersionId }, tx, cancellationToken: ct));
-        return Templates.GetOrAdd((templateVersionId, loadedAt), _ => TemplateXml.LoadString(xml!));
+            "SELECT xml FROM ekis.template_version WHERE id = @templateVersionId AND loaded_at = @loadedAt",
+            new { templateVersionId, loadedAt }, tx, cancellationToken: ct))
+            ?? throw new InvalidOperationException($"template version {templateVersionId} loaded at {loadedAt:O} not found");
+        return Templates.GetOrAdd((templateVersionId, loadedAt), _ => TemplateXml.LoadString(xml));
     }
 }

@@ -20,7 +20,7 @@ public sealed class CellHistory(NpgsqlDataSource db)
         await using var conn = await db.OpenConnectionAsync(ct);
         var head = await ReportAccess.GetAsync(conn, null, scope, reportId, forUpdate: false, ct);
         if (head is null) return null;
-        var template = await TemplateCache.GetAsync(conn, head.TemplateVersionId, null, ct);
+        var template = await TemplateCache.GetAsync(conn, head.TemplateVersionId, head.TemplateLoadedAt, null, ct);
         if (SaveValues.Validate(template, cell with { Value = null }, out var canonical) is not null) return null;
         var rows = await conn.QueryAsync<Change>(new CommandDefinition("""
             SELECT ch.at, coalesce(u.full_name, ch.actor) AS Who, ch.old_value AS OldValue, ch.new_value AS NewValue, ch.version, ch.source

@@ -16,10 +16,9 @@ public sealed class CheckReport(NpgsqlDataSource db)
     public async Task<Checked?> CheckWithExplanationsAsync(AccessScope scope, long reportId, CancellationToken ct = default)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
-        var head = await ReportAccess.GetAsync(conn, null, scope, reportId, forUpdate: false, ct);
-        if (head is null) return null;
-        var r = await ReportValues.LoadAsync(conn, null, head, ct);
-        var result = ReportChecker.Check(r.Template, r.Model, await ReportValues.PreviousAsync(conn, null, head, ct));
-        return new Checked(result, await ReportNotes.ExplanationsAsync(conn, null, head.Id, ct));
+        var input = await ReportValues.LoadForCheckAsync(conn, null, scope, reportId, forUpdate: false, ct);
+        if (input is null) return null;
+        var result = ReportChecker.Check(input.Values.Template, input.Values.Model, input.Previous);
+        return new Checked(result, input.Explanations);
     }
 }

@@ -61,7 +61,7 @@ public sealed class ReportForm(NpgsqlDataSource db, TimeProvider clock)
         await using var conn = await db.OpenConnectionAsync(ct);
         var head = await ReportAccess.GetAsync(conn, null, scope, reportId, forUpdate: false, ct);
         if (head is null) return null;
-        var template = await TemplateCache.GetAsync(conn, head.TemplateVersionId, null, ct);
+        var template = await TemplateCache.GetAsync(conn, head.TemplateVersionId, head.TemplateLoadedAt, null, ct);
 
         using var multi = await conn.QueryMultipleAsync(new CommandDefinition("""
             SELECT coalesce(u.short_name, u.name) AS Name, nullif(btrim(u.director), '') AS Director FROM ekis.org_unit u WHERE u.id = @OrgUnitId;

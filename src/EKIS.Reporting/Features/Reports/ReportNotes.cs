@@ -85,9 +85,10 @@ public sealed class ReportNotes(NpgsqlDataSource db, TimeProvider clock)
             return new Result(Outcome.Saved);
         }, ct);
 
+    internal const string ExplanationsSql = "SELECT control_id, explanation FROM ekis.report_explanation WHERE report_id = @reportId";
+
     internal static async Task<IReadOnlyDictionary<string, string>> ExplanationsAsync(NpgsqlConnection c, NpgsqlTransaction? tx, long reportId, CancellationToken ct) =>
-        (await c.QueryAsync<(string ControlId, string Explanation)>(new CommandDefinition(
-            "SELECT control_id, explanation FROM ekis.report_explanation WHERE report_id = @reportId", new { reportId }, tx, cancellationToken: ct)))
+        (await c.QueryAsync<(string ControlId, string Explanation)>(new CommandDefinition(ExplanationsSql, new { reportId }, tx, cancellationToken: ct)))
         .ToDictionary(x => x.ControlId, x => x.Explanation, StringComparer.Ordinal);
 
     internal static async Task<IReadOnlyList<CellComment>> CommentsAsync(NpgsqlConnection c, NpgsqlTransaction? tx, long reportId, CancellationToken ct) =>
@@ -114,7 +115,7 @@ public sealed class ReportNotes(NpgsqlDataSource db, TimeProvider clock)
             return new Result(Outcome.ReadOnly, $"Отчёт в статусе «{ReportStatus.Title(head.Status)}» изменять нельзя.");
         if (head.CampaignStatus != "open" || !head.WithinDeadline(DateOnly.FromDateTime(clock.GetLocalNow().DateTime)))
             return new Result(Outcome.ReadOnly, "Срок сдачи отчёта истёк: изменять его можно только после продления срока.");
-        var template = await TemplateCache.GetAsync(c, head.TemplateVersionId, tx.Transaction, ct);
+        var template = await TemplateCache.GetAsync(c, head.TemplateVersionId, head.TemplateLoadedAt, tx.Transaction, ct);
         var result = await action(c, tx.Transaction, head, template);
         if (result.Ok) await tx.CommitAsync(ct);
         return result;

@@ -29,31 +29,38 @@ public sealed class ReportReview(NpgsqlDataSource db, TimeProvider clock)
 
     private DateOnly Today => DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
 
-    public Task<Result> SubmitAsync(AccessScope scope, Actor actor, long reportId, int? rowVersion = null, CancellationToken ct = default) =>
-        RunAsync(scope, actor, reportId, rowVersion, async (c, tx, head) =>
+    public async Task<Result> SubmitAsync(AccessScope scope, Actor actor, long reportId, int? rowVersion = null, CancellationToken ct = default)
+    {
+        await using var tx = await db.BeginAsAsync(actor, ct);
+        var c = tx.Connection;
+        // The head locked and what the check needs, read under that lock, in one round trip.
+        var input = await ReportValues.LoadForCheckAsync(c, tx.Transaction, scope, reportId, forUpdate: true, ct);
+        if (input is null) return new Result(Outcome.NotFound, "", "Отчёт не найден.");
+        var head = input.Head;
+        if (rowVersion is { } v && v != head.RowVersion)
+            return new Result(Outcome.Stale, head.Status, SaveValues.StaleMessage);
+        if (!await ReportAccess.HasRightAsync(c, tx.Transaction, scope, Rights.Submit, ct))
+            return new Result(Outcome.Forbidden, head.Status, "У вас нет права отправлять отчёты: его даёт руководитель организации.");
+        if (!head.IsEditableStatus)
+            return new Result(Outcome.WrongStatus, head.Status, $"Отчёт уже в статусе «{ReportStatus.Title(head.Status)}», отправить его повторно нельзя.");
+        if (head.CampaignStatus != "open" || !head.WithinDeadline(Today))
+            return new Result(Outcome.Deadline, head.Status, "Срок сдачи отчёта истёк: отправить его можно только после продления срока.");
+        var values = input.Values;
+        var check = ReportChecker.Check(values.Template, values.Model, input.Previous);
+        if (check.HasErrors)
+            return new Result(Outcome.HasErrors, head.Status, $"В отчёте есть ошибки ({check.Errors.Count}): исправьте их и отправьте снова.", check);
+        var unexplained = check.Warnings.Where(w => !input.Explanations.ContainsKey(w.Code)).Select(w => w.Code).Distinct().ToList();
+        if (unexplained.Count > 0)
         {
-            if (!await ReportAccess.HasRightAsync(c, tx, scope, Rights.Submit, ct))
-                return new Result(Outcome.Forbidden, head.Status, "У вас нет права отправлять отчёты: его даёт руководитель организации.");
-            if (!head.IsEditableStatus)
-                return new Result(Outcome.WrongStatus, head.Status, $"Отчёт уже в статусе «{ReportStatus.Title(head.Status)}», отправить его повторно нельзя.");
-            if (head.CampaignStatus != "open" || !head.WithinDeadline(Today))
-                return new Result(Outcome.Deadline, head.Status, "Срок сдачи отчёта истёк: отправить его можно только после продления срока.");
-            var values = await ReportValues.LoadAsync(c, tx, head, ct);
-            var check = ReportChecker.Check(values.Template, values.Model, await ReportValues.PreviousAsync(c, tx, head, ct));
-            if (check.HasErrors)
-                return new Result(Outcome.HasErrors, head.Status, $"В отчёте есть ошибки ({check.Errors.Count}): исправьте их и отправьте снова.", check);
-            var explained = await ReportNotes.ExplanationsAsync(c, tx, head.Id, ct);
-            var unexplained = check.Warnings.Where(w => !explained.ContainsKey(w.Code)).Select(w => w.Code).Distinct().ToList();
-            if (unexplained.Count > 0)
-            {
-                var names = unexplained.Select(id => values.Template.Controls.FirstOrDefault(x => x.Definition.Id == id)?.Definition is { } d
-                    ? $"контроль {d.Id} «{d.Name}»" : $"контроль {id}");
-                return new Result(Outcome.Unexplained, head.Status,
-                    $"Поясните предупреждения перед отправкой ({unexplained.Count}): {string.Join("; ", names)}.", check);
-            }
-            await ReportAccess.RecordTransitionAsync(c, tx, head.Id, head.Status, ReportStatus.Submitted, null, ct);
-            return new Result(Outcome.Done, ReportStatus.Submitted, null, check);
-        }, ct);
+            var names = unexplained.Select(id => values.Template.Controls.FirstOrDefault(x => x.Definition.Id == id)?.Definition is { } d
+                ? $"контроль {d.Id} «{d.Name}»" : $"контроль {id}");
+            return new Result(Outcome.Unexplained, head.Status,
+                $"Поясните предупреждения перед отправкой ({unexplained.Count}): {string.Join("; ", names)}.", check);
+        }
+        await ReportAccess.RecordTransitionAsync(c, tx.Transaction, head.Id, head.Status, ReportStatus.Submitted, null, ct);
+        await tx.CommitAsync(ct);
+        return new Result(Outcome.Done, ReportStatus.Submitted, null, check);
+    }
 
     public Task<Result> AcceptByMunicipalityAsync(AccessScope scope, Actor actor, long reportId, string? comment = null, CancellationToken ct = default) =>
         MoveAsync(scope, actor, reportId, Roles.MunicipalOperator, [ReportStatus.Submitted], ReportStatus.AcceptedByMunicipality, comment, null, ct);

@@ -26,12 +26,32 @@ public sealed class ReportValues(NpgsqlDataSource db)
 
     internal static async Task<Result> LoadAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, ReportHead head, CancellationToken ct)
     {
-        var template = await TemplateCache.GetAsync(conn, head.TemplateVersionId, tx, ct);
-        var cells = (await conn.QueryAsync<StoredCell>(new CommandDefinition("""
-            SELECT c.section, c.row_code AS Row, c.column_code AS Column, c.s1, c.s2, c.s3, v.value, v.text_value AS TextValue
-            FROM ekis.report_value v JOIN ekis.template_cell c ON c.cell_id = v.cell_id
-            WHERE v.report_id = @id
-            """, new { id = head.Id }, tx, cancellationToken: ct)))
+        var template = await TemplateCache.GetAsync(conn, head.TemplateVersionId, head.TemplateLoadedAt, tx, ct);
+        var cells = await conn.QueryAsync<StoredCell>(new CommandDefinition(CellsSql, new { reportId = head.Id }, tx, cancellationToken: ct));
+        return Build(template, head, cells);
+    }
+
+    private const string CellsSql = """
+        SELECT c.section, c.row_code AS Row, c.column_code AS Column, c.s1, c.s2, c.s3, v.value, v.text_value AS TextValue
+        FROM ekis.report_value v JOIN ekis.template_cell c ON c.cell_id = v.cell_id
+        WHERE v.report_id = @reportId
+        """;
+
+    /// <summary>
+    /// The previous period's report for controls with <c>{{…}}</c>: the same respondent's latest
+    /// regionally accepted report made with the same template version for an earlier period.
+    /// </summary>
+    private const string PreviousIdSql = """
+        SELECT r.id FROM ekis.report h JOIN ekis.campaign hc ON hc.id = h.campaign_id
+        JOIN ekis.report r ON r.org_unit_id = h.org_unit_id AND r.status = 'accepted_by_region'
+        JOIN ekis.campaign c ON c.id = r.campaign_id AND c.template_version_id = hc.template_version_id AND (c.year, c.period) < (hc.year, hc.period)
+        WHERE h.id = @reportId
+        ORDER BY c.year DESC, c.period DESC, r.version DESC LIMIT 1
+        """;
+
+    private static Result Build(FormTemplate template, ReportHead head, IEnumerable<StoredCell> stored)
+    {
+        var cells = stored
             .Select(x => new CellValue(x.Section, x.Row, x.Column, x.Value?.ToString(CultureInfo.InvariantCulture) ?? x.TextValue, x.S1, x.S2, x.S3))
             .ToList();
         var title = JsonSerializer.Deserialize<Dictionary<string, string>>(head.Title) ?? [];
@@ -44,15 +64,49 @@ public sealed class ReportValues(NpgsqlDataSource db)
     /// </summary>
     internal static async Task<Report?> PreviousAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, ReportHead head, CancellationToken ct)
     {
-        var id = await conn.ExecuteScalarAsync<long?>(new CommandDefinition("""
-            SELECT r.id FROM ekis.report r JOIN ekis.campaign c ON c.id = r.campaign_id
-            WHERE r.org_unit_id = @OrgUnitId AND c.template_version_id = @TemplateVersionId AND r.status = 'accepted_by_region'
-              AND (c.year, c.period) < (@Year, @Period)
-            ORDER BY c.year DESC, c.period DESC, r.version DESC LIMIT 1
-            """, new { head.OrgUnitId, head.TemplateVersionId, head.Year, head.Period }, tx, cancellationToken: ct));
-        if (id is not { } previousId) return null;
-        var previous = await ReportAccess.GetUnscopedAsync(conn, tx, previousId, ct);
+        var id = await conn.ExecuteScalarAsync<long?>(new CommandDefinition(PreviousIdSql, new { reportId = head.Id }, tx, cancellationToken: ct));
+        return await PreviousModelAsync(conn, tx, id, ct);
+    }
+
+    private static async Task<Report?> PreviousModelAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, long? previousId, CancellationToken ct)
+    {
+        if (previousId is not { } id) return null;
+        var previous = await ReportAccess.GetUnscopedAsync(conn, tx, id, ct);
         return previous is null ? null : (await LoadAsync(conn, tx, previous, ct)).Model;
+    }
+
+    /// <summary>What a check (and a submission) reads: the report through the scope, its values, the previous period's report and the explanations given to warnings.</summary>
+    internal sealed record CheckInput(Result Values, Report? Previous, IReadOnlyDictionary<string, string> Explanations)
+    {
+        public ReportHead Head => Values.Head;
+    }
+
+    /// <summary>
+    /// The head (through the scope, locked with <paramref name="forUpdate"/>), the values, the previous
+    /// period's report id and the explanations in one round trip — the statements run in that order, so
+    /// in a transaction everything after the head is read under its lock. Null outside the scope (what
+    /// the later statements read is then dropped unseen). A previous report, when there is one, costs
+    /// two more round trips.
+    /// </summary>
+    internal static async Task<CheckInput?> LoadForCheckAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, AccessScope scope, long reportId, bool forUpdate, CancellationToken ct)
+    {
+        ReportHead? head;
+        List<StoredCell> cells;
+        long? previousId;
+        Dictionary<string, string> explanations;
+        using (var multi = await conn.QueryMultipleAsync(new CommandDefinition(
+                   ReportAccess.HeadSql(scope, forUpdate) + ";\n" + CellsSql + ";\n" + PreviousIdSql + ";\n" + ReportNotes.ExplanationsSql,
+                   new { role = scope.Role, unit = scope.OrgUnitId, reportId }, tx, cancellationToken: ct)))
+        {
+            head = await multi.ReadSingleOrDefaultAsync<ReportHead?>();
+            cells = (await multi.ReadAsync<StoredCell>()).ToList();
+            previousId = await multi.ReadSingleOrDefaultAsync<long?>();
+            explanations = (await multi.ReadAsync<(string ControlId, string Explanation)>())
+                .ToDictionary(x => x.ControlId, x => x.Explanation, StringComparer.Ordinal);
+        }
+        if (head is null) return null;
+        var template = await TemplateCache.GetAsync(conn, head.TemplateVersionId, head.TemplateLoadedAt, tx, ct);
+        return new CheckInput(Build(template, head, cells), await PreviousModelAsync(conn, tx, previousId, ct), explanations);
     }
 
     private sealed record StoredCell(string Section, string Row, string Column, string? S1, string? S2, string? S3, decimal? Value, string? TextValue);

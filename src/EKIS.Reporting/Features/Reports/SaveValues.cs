@@ -55,7 +55,7 @@ public sealed class SaveValues(NpgsqlDataSource db, TimeProvider clock)
         if (head.RowVersion != cmd.RowVersion)
             return new Result(Outcome.Stale, head.RowVersion, 0, StaleMessage);
 
-        var template = await TemplateCache.GetAsync(c, head.TemplateVersionId, tx.Transaction, ct);
+        var template = await TemplateCache.GetAsync(c, head.TemplateVersionId, head.TemplateLoadedAt, tx.Transaction, ct);
         var errors = new List<CellError>();
         var parsed = new List<(CellValue Cell, string Section, string Row, string Column, string? Number, string? Text)>();
         var seen = new HashSet<(string, string, string, string?, string?, string?)>();
