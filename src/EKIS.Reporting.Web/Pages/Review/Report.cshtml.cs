@@ -38,12 +38,12 @@ public sealed class ReportModel(ReviewReport details, CheckReport check, ReportR
     public async Task<IActionResult> OnGetAsync(long id, CancellationToken ct) =>
         await LoadAsync(id, ct) ? Page() : NotFound();
 
-    public Task<IActionResult> OnPostAcceptAsync(long id, string? comment, CancellationToken ct) =>
+    public Task<IActionResult> OnPostAcceptAsync(long id, string? comment, int? rowVersion, CancellationToken ct) =>
         ActAsync(id, "Отчёт принят.", () => IsOperator
-            ? review.AcceptByMunicipalityAsync(Scope, actor.Actor, id, Clean(comment), ct)
-            : review.AcceptByRegionAsync(Scope, actor.Actor, id, Clean(comment), ct), ct);
+            ? review.AcceptByMunicipalityAsync(Scope, actor.Actor, id, Clean(comment), rowVersion, ct)
+            : review.AcceptByRegionAsync(Scope, actor.Actor, id, Clean(comment), rowVersion, ct), ct);
 
-    public Task<IActionResult> OnPostReturnAsync(long id, string? comment, string? resubmitUntil, CancellationToken ct)
+    public Task<IActionResult> OnPostReturnAsync(long id, string? comment, string? resubmitUntil, int? rowVersion, CancellationToken ct)
     {
         if (!string.IsNullOrWhiteSpace(resubmitUntil) && !ReviewDisplay.TryParseDate(resubmitUntil, out _))
             return RefuseAsync(id, "Дата повторной сдачи указана неверно: ожидается ДД.ММ.ГГГГ.", StatusCodes.Status422UnprocessableEntity, ct);
@@ -51,12 +51,12 @@ public sealed class ReportModel(ReviewReport details, CheckReport check, ReportR
         if (until < Today)
             return RefuseAsync(id, "Дата повторной сдачи не может быть в прошлом.", StatusCodes.Status422UnprocessableEntity, ct);
         return ActAsync(id, $"Отчёт возвращён на доработку до {ReviewDisplay.Date(until)}.", () => IsOperator
-            ? review.ReturnByMunicipalityAsync(Scope, actor.Actor, id, comment ?? "", until, ct)
-            : review.ReturnByRegionAsync(Scope, actor.Actor, id, comment ?? "", until, ct), ct);
+            ? review.ReturnByMunicipalityAsync(Scope, actor.Actor, id, comment ?? "", until, rowVersion, ct)
+            : review.ReturnByRegionAsync(Scope, actor.Actor, id, comment ?? "", until, rowVersion, ct), ct);
     }
 
-    public Task<IActionResult> OnPostWithdrawAsync(long id, string? comment, CancellationToken ct) =>
-        ActAsync(id, "Принятие отозвано: отчёт снова на проверке.", () => review.WithdrawMunicipalAcceptanceAsync(Scope, actor.Actor, id, Clean(comment), ct), ct);
+    public Task<IActionResult> OnPostWithdrawAsync(long id, string? comment, int? rowVersion, CancellationToken ct) =>
+        ActAsync(id, "Принятие отозвано: отчёт снова на проверке.", () => review.WithdrawMunicipalAcceptanceAsync(Scope, actor.Actor, id, Clean(comment), rowVersion, ct), ct);
 
     public Task<IActionResult> OnPostExtendAsync(long id, string? until, string? reason, CancellationToken ct)
     {
@@ -89,11 +89,14 @@ public sealed class ReportModel(ReviewReport details, CheckReport check, ReportR
         return await RefusedAsync(id, result, ct);
     }
 
+    public const string StaleMessage = "Отчёт изменился после того, как вы открыли эту страницу (его отправили заново или с ним уже работал другой проверяющий). Действие не выполнено: просмотрите отчёт ещё раз.";
+
     private Task<IActionResult> RefusedAsync(long id, ReportReview.Result result, CancellationToken ct) => result.Outcome switch
     {
         ReportReview.Outcome.NotFound => Task.FromResult<IActionResult>(NotFound()),
         ReportReview.Outcome.Forbidden => RefuseAsync(id, result.Message, StatusCodes.Status403Forbidden, ct),
         ReportReview.Outcome.CommentRequired => RefuseAsync(id, result.Message, StatusCodes.Status422UnprocessableEntity, ct),
+        ReportReview.Outcome.Stale => RefuseAsync(id, StaleMessage, StatusCodes.Status409Conflict, ct),
         _ => RefuseAsync(id, result.Message, StatusCodes.Status409Conflict, ct),
     };
 

@@ -196,12 +196,12 @@ public sealed class SeedDemoCampaigns(NpgsqlDataSource db, TimeProvider clock)
             switch (plan)
             {
                 case Plan.ReturnedByMunicipality:
-                    Expect(await review.ReturnByMunicipalityAsync(op, actor, id, ReturnComment(r), resubmitUntil, ct), r, "return");
+                    Expect(await review.ReturnByMunicipalityAsync(op, actor, id, ReturnComment(r), resubmitUntil, ct: ct), r, "return");
                     continue;
                 case Plan.ReturnedByRegion:
                     Expect(await review.AcceptByMunicipalityAsync(op, actor, id, ct: ct), r, "municipal acceptance");
                     Expect(await review.ReturnByRegionAsync(analyst, actor, id,
-                        "Численность по возрастам расходится с данными прошлого года более чем на 20 %: подтвердите или исправьте.", resubmitUntil, ct), r, "regional return");
+                        "Численность по возрастам расходится с данными прошлого года более чем на 20 %: подтвердите или исправьте.", resubmitUntil, ct: ct), r, "regional return");
                     continue;
                 case Plan.Submitted:
                     continue;

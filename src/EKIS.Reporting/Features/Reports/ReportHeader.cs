@@ -56,11 +56,15 @@ internal static class ReportAccess
     /// compare the two over a tree with moves, closures and branches.
     /// </summary>
     public static string CoversForSchool(string target, string unit, string date) => $"""
-        EXISTS (SELECT 1 FROM ekis.org_unit_state_on({target}, {date}) s0
+        CASE WHEN EXISTS (SELECT 1 FROM ekis.org_unit_state_on({target}, {date}) sx WHERE sx.existed)
+        THEN EXISTS (SELECT 1 FROM ekis.org_unit_state_on({target}, {date}) s0
                 WHERE s0.existed
                   AND ({target} = {unit}
                        OR (s0.level = 'branch' AND s0.parent_id = {unit}
                            AND EXISTS (SELECT 1 FROM ekis.org_unit_state_on(s0.parent_id, {date}) s1 WHERE s1.existed))))
+        /* a respondent that did not exist on the date: today's tree, as covers_on (0013) */
+        ELSE EXISTS (SELECT 1 FROM ekis.org_unit b WHERE b.id = {target} AND (b.id = {unit} OR (b.level = 'branch' AND b.parent_id = {unit})))
+        END
         """;
 
     private static readonly string CoversReportForSchool = CoversForSchool("r.org_unit_id", "@unit", "coalesce(c.reference_date, c.due_date)");

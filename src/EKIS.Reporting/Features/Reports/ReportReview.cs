@@ -62,21 +62,21 @@ public sealed class ReportReview(NpgsqlDataSource db, TimeProvider clock)
         return new Result(Outcome.Done, ReportStatus.Submitted, null, check);
     }
 
-    public Task<Result> AcceptByMunicipalityAsync(AccessScope scope, Actor actor, long reportId, string? comment = null, CancellationToken ct = default) =>
-        MoveAsync(scope, actor, reportId, Roles.MunicipalOperator, [ReportStatus.Submitted], ReportStatus.AcceptedByMunicipality, comment, null, ct);
+    public Task<Result> AcceptByMunicipalityAsync(AccessScope scope, Actor actor, long reportId, string? comment = null, int? rowVersion = null, CancellationToken ct = default) =>
+        MoveAsync(scope, actor, reportId, Roles.MunicipalOperator, [ReportStatus.Submitted], ReportStatus.AcceptedByMunicipality, comment, null, rowVersion, ct);
 
-    public Task<Result> ReturnByMunicipalityAsync(AccessScope scope, Actor actor, long reportId, string comment, DateOnly? resubmitUntil = null, CancellationToken ct = default) =>
-        MoveAsync(scope, actor, reportId, Roles.MunicipalOperator, [ReportStatus.Submitted], ReportStatus.ReturnedByMunicipality, comment, resubmitUntil, ct);
+    public Task<Result> ReturnByMunicipalityAsync(AccessScope scope, Actor actor, long reportId, string comment, DateOnly? resubmitUntil = null, int? rowVersion = null, CancellationToken ct = default) =>
+        MoveAsync(scope, actor, reportId, Roles.MunicipalOperator, [ReportStatus.Submitted], ReportStatus.ReturnedByMunicipality, comment, resubmitUntil, rowVersion, ct);
 
     /// <summary>The operator takes back an acceptance the region has not yet acted on; the report is under review again.</summary>
-    public Task<Result> WithdrawMunicipalAcceptanceAsync(AccessScope scope, Actor actor, long reportId, string? comment = null, CancellationToken ct = default) =>
-        MoveAsync(scope, actor, reportId, Roles.MunicipalOperator, [ReportStatus.AcceptedByMunicipality], ReportStatus.Submitted, comment, null, ct);
+    public Task<Result> WithdrawMunicipalAcceptanceAsync(AccessScope scope, Actor actor, long reportId, string? comment = null, int? rowVersion = null, CancellationToken ct = default) =>
+        MoveAsync(scope, actor, reportId, Roles.MunicipalOperator, [ReportStatus.AcceptedByMunicipality], ReportStatus.Submitted, comment, null, rowVersion, ct);
 
-    public Task<Result> AcceptByRegionAsync(AccessScope scope, Actor actor, long reportId, string? comment = null, CancellationToken ct = default) =>
-        MoveAsync(scope, actor, reportId, Roles.RegionalAnalyst, [ReportStatus.AcceptedByMunicipality], ReportStatus.AcceptedByRegion, comment, null, ct);
+    public Task<Result> AcceptByRegionAsync(AccessScope scope, Actor actor, long reportId, string? comment = null, int? rowVersion = null, CancellationToken ct = default) =>
+        MoveAsync(scope, actor, reportId, Roles.RegionalAnalyst, [ReportStatus.AcceptedByMunicipality], ReportStatus.AcceptedByRegion, comment, null, rowVersion, ct);
 
-    public Task<Result> ReturnByRegionAsync(AccessScope scope, Actor actor, long reportId, string comment, DateOnly? resubmitUntil = null, CancellationToken ct = default) =>
-        MoveAsync(scope, actor, reportId, Roles.RegionalAnalyst, [ReportStatus.Submitted, ReportStatus.AcceptedByMunicipality], ReportStatus.ReturnedByRegion, comment, resubmitUntil, ct);
+    public Task<Result> ReturnByRegionAsync(AccessScope scope, Actor actor, long reportId, string comment, DateOnly? resubmitUntil = null, int? rowVersion = null, CancellationToken ct = default) =>
+        MoveAsync(scope, actor, reportId, Roles.RegionalAnalyst, [ReportStatus.Submitted, ReportStatus.AcceptedByMunicipality], ReportStatus.ReturnedByRegion, comment, resubmitUntil, rowVersion, ct);
 
     /// <summary>An analyst extends one respondent's deadline; the override goes to the audit trail with its reason.</summary>
     public Task<Result> GrantExtensionAsync(AccessScope scope, Actor actor, long reportId, DateOnly until, string reason, CancellationToken ct = default) =>
@@ -86,8 +86,11 @@ public sealed class ReportReview(NpgsqlDataSource db, TimeProvider clock)
                 return new Result(Outcome.Forbidden, head.Status, "Продлевать срок может только аналитик департамента.");
             if (string.IsNullOrWhiteSpace(reason))
                 return new Result(Outcome.CommentRequired, head.Status, "Укажите причину продления срока.");
+            if (!head.IsEditableStatus)
+                return new Result(Outcome.WrongStatus, head.Status, $"Отчёт в статусе «{ReportStatus.Title(head.Status)}»: продлевать срок нужно только неотправленному или возвращённому отчёту.");
+            // The deadline is not the report's content: row_version stays, so the school's open page keeps saving.
             await c.ExecuteAsync(new CommandDefinition("""
-                UPDATE ekis.report SET extension_until = @until::date, row_version = row_version + 1, updated_at = now(), updated_by = ekis.current_actor()
+                UPDATE ekis.report SET extension_until = @until::date, updated_at = now(), updated_by = ekis.current_actor()
                 WHERE id = @id;
                 INSERT INTO ekis.audit_event (action, entity, entity_id, details)
                 VALUES ('extension', 'report', @id::text, jsonb_build_object('from', @from::date, 'until', @until::date, 'reason', @reason));
@@ -176,9 +179,10 @@ public sealed class ReportReview(NpgsqlDataSource db, TimeProvider clock)
         return rows.ToList();
     }
 
+    /// <summary>A reviewer's transition; with <paramref name="rowVersion"/> (the version the reviewer's page showed) it is refused as stale when the report changed since.</summary>
     private Task<Result> MoveAsync(AccessScope scope, Actor actor, long reportId, string role, string[] from, string to, string? comment,
-        DateOnly? resubmitUntil, CancellationToken ct) =>
-        RunAsync(scope, actor, reportId, null, async (c, tx, head) =>
+        DateOnly? resubmitUntil, int? rowVersion, CancellationToken ct) =>
+        RunAsync(scope, actor, reportId, rowVersion, async (c, tx, head) =>
         {
             var allowed = role == Roles.RegionalAnalyst ? scope.IsRegional : scope.Role == role;
             if (!allowed)
