@@ -214,6 +214,7 @@ public sealed class EntryBrowserTests : ReportPageTest
         await context.SetOfflineAsync(true);
         await TypeAsync(page, "cell-1_4_3", "40");
         await page.Locator("#save-state.error").WaitForAsync();
+        Assert.That(await page.EvaluateAsync<string?>($"localStorage.getItem('ekis.report.{id}.draft')"), Does.Contain("\"40\""), "the unsaved cell is kept in the browser");
         await page.CloseAsync(new PageCloseOptions { RunBeforeUnload = false });
         Assert.That(await StoredAsync("04"), Is.Null);
         await context.SetOfflineAsync(false);
