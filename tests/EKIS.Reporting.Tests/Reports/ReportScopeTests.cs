@@ -211,3 +211,31 @@ public sealed class ReportScopeTests : ReportPageTest
         Assert.That(Count(html, "data-campaign=\""), Is.EqualTo(2));
     }
 }
+
+/// <summary>An employee without the fill right may open the school's reports but not start one.</summary>
+public sealed class StartRightTests : ReportPageTest
+{
+    [Test]
+    public async Task An_employee_without_rights_gets_a_clear_403_and_no_draft_is_created()
+    {
+        await ScopeAsync("t-reader", EKIS.Reporting.Features.Access.Roles.Employee, "100001");
+        var client = await SignInAsync("t-reader");
+        var token = await TokenAsync(client);
+        var start = await client.PostAsync("/Reports/My?handler=Start", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["campaignId"] = EntryCampaignId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["orgUnitId"] = School1.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["__RequestVerificationToken"] = token,
+        }));
+        await Assert.MultipleAsync(async () =>
+        {
+            Assert.That(start.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.Forbidden));
+            Assert.That(System.Net.WebUtility.HtmlDecode(await start.Content.ReadAsStringAsync()), Does.Contain("с правом заполнения"));
+            Assert.That(await ScalarAsync<long>("SELECT count(*) FROM ekis.report WHERE campaign_id = $1", EntryCampaignId), Is.Zero);
+        });
+
+        // Once the director has started it, the same employee may open it (read-only).
+        var id = await StartedReportAsync();
+        Assert.That((await client.GetAsync($"/Reports/Fill/{id}")).StatusCode, Is.EqualTo(System.Net.HttpStatusCode.OK));
+    }
+}

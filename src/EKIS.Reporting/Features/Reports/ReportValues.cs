@@ -44,9 +44,11 @@ public sealed class ReportValues(NpgsqlDataSource db)
     private const string PreviousIdSql = """
         SELECT r.id FROM ekis.report h JOIN ekis.campaign hc ON hc.id = h.campaign_id
         JOIN ekis.report r ON r.org_unit_id = h.org_unit_id AND r.status = 'accepted_by_region'
-        JOIN ekis.campaign c ON c.id = r.campaign_id AND c.template_version_id = hc.template_version_id AND (c.year, c.period) < (hc.year, hc.period)
+        JOIN ekis.campaign c ON c.id = r.campaign_id AND c.template_version_id = hc.template_version_id
+             /* period codes compared as numbers would be: a shorter code is an earlier one ("9" < "10") */
+             AND (c.year, length(c.period), c.period) < (hc.year, length(hc.period), hc.period)
         WHERE h.id = @reportId
-        ORDER BY c.year DESC, c.period DESC, r.version DESC LIMIT 1
+        ORDER BY c.year DESC, length(c.period) DESC, c.period DESC, r.version DESC LIMIT 1
         """;
 
     private static Result Build(FormTemplate template, ReportHead head, IEnumerable<StoredCell> stored)

@@ -14,7 +14,7 @@ namespace EKIS.Reporting.Features.Reports;
 /// </summary>
 public sealed class StartReport(NpgsqlDataSource db)
 {
-    /// <summary>The report id, or null when the campaign is not open, the unit is not an expected respondent or is outside the scope.</summary>
+    /// <summary>The report id, or null when the campaign is not open, the unit is not an expected respondent or is outside the scope, or (for a report not yet started) the person has no right to fill it in.</summary>
     public async Task<long?> StartAsync(AccessScope scope, Actor actor, long campaignId, long orgUnitId, CancellationToken ct = default)
     {
         await using var tx = await db.BeginAsAsync(actor, ct);
@@ -32,6 +32,8 @@ public sealed class StartReport(NpgsqlDataSource db)
             "SELECT id FROM ekis.report WHERE campaign_id = @campaignId AND org_unit_id = @orgUnitId ORDER BY version DESC LIMIT 1",
             new { campaignId, orgUnitId }, tx.Transaction, cancellationToken: ct));
         if (existing is { } id) return id;
+        // Opening an existing report needs only the scope; creating one is filling it in.
+        if (!await ReportAccess.HasRightAsync(c, tx.Transaction, scope, Rights.Fill, ct)) return null;
 
         var remembered = await c.ExecuteScalarAsync<string?>(new CommandDefinition(
             "SELECT title::text FROM ekis.report WHERE org_unit_id = @orgUnitId ORDER BY updated_at DESC LIMIT 1",
