@@ -34,71 +34,45 @@ public static class CampaignScenario
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var parts = (StringArg(args, "--only") ?? "save,check,entry,rush,rush-http").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var server = Environment.GetEnvironmentVariable("EKIS_TEST_DB");
-        EmbeddedPostgres? embedded = null;
-        if (string.IsNullOrWhiteSpace(server))
-        {
-            embedded = new EmbeddedPostgres(new EmbeddedPostgresOptions
-            {
-                DataFolder = Path.Combine(Path.GetTempPath(), $"ekis-bench-{Environment.UserName}", "postgres"),
-                BinFolder = Environment.GetEnvironmentVariable("EKIS_PG_BIN"),
-                Durable = false,
-            }, NullLogger<EmbeddedPostgres>.Instance);
-            server = await embedded.EnsureRunningAsync();
-        }
-        var dbName = $"ekis_bench_{Environment.ProcessId}";
+        var parts = (BenchArgs.String(args, "--only") ?? "save,check,entry,rush,rush-http").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        await using var bench = await BenchDatabase.CreateAsync();
+        var (server, dbName) = (bench.Server, bench.Name);
         BackendCpu.Database = dbName;
-        await DatabaseBootstrap.EnsureDatabaseAsync(server, dbName, CancellationToken.None);
         // --pg-options "-c jit=off": server settings for the run's connections (to test a setting without touching the cluster).
         // --npgsql "Max Auto Prepare=50": extra connection-string settings, for the run's connections and the child web app.
-        var builder = new NpgsqlConnectionStringBuilder(server) { Database = dbName, MaxPoolSize = 100, Options = StringArg(args, "--pg-options") };
-        if (StringArg(args, "--npgsql") is { } extra)
+        var builder = new NpgsqlConnectionStringBuilder(server) { Database = dbName, MaxPoolSize = 100, Options = BenchArgs.String(args, "--pg-options") };
+        if (BenchArgs.String(args, "--npgsql") is { } extra)
             foreach (var kv in new NpgsqlConnectionStringBuilder(extra)) builder[kv.Key] = kv.Value;
         var cs = builder.ConnectionString;
-        try
+        await new Migrator(cs, NullLogger.Instance).MigrateAsync();
+        // The application's own data source settings (automatic preparation, no reset on close) unless --npgsql says otherwise.
+        await using var db = EkisCoreRegistration.CreateDataSource(cs);
+        var sw = Stopwatch.StartNew();
+        await new SeedDemo(db).RunAsync(Bench);
+        var demo = await new SeedDemoCampaigns(db, TimeProvider.System).RunAsync(Bench);
+        Console.WriteLine($"demo region and campaigns: {demo.CampaignsOpened} campaigns, {demo.Reports} reports, {sw.Elapsed.TotalSeconds:F1} s");
+        var env = await BenchEnvironment.LoadAsync(db);
+        RushScenario.WarmupSeconds = BenchArgs.Int(args, "--warmup", 0);
+        if (parts.Contains("save")) await SaveAsync(db, env, BenchArgs.Int(args, "--saves", 200));
+        if (parts.Contains("check")) await CheckAsync(db, env, BenchArgs.Int(args, "--checks", 500));
+        if (parts.Contains("rush"))
+            await RushScenario.RunSlicesAsync(db, env, BenchArgs.Int(args, "--clients", 16), BenchArgs.Int(args, "--seconds", 60),
+                BenchArgs.Int(args, "--directors", 300), BenchArgs.Int(args, "--branches", 24));
+        if (parts.Contains("entry") || parts.Contains("rush-http"))
         {
-            await new Migrator(cs, NullLogger.Instance).MigrateAsync();
-            // The application's own data source settings (automatic preparation, no reset on close) unless --npgsql says otherwise.
-            await using var db = EkisCoreRegistration.CreateDataSource(cs);
-            var sw = Stopwatch.StartNew();
-            await new SeedDemo(db).RunAsync(Bench);
-            var demo = await new SeedDemoCampaigns(db, TimeProvider.System).RunAsync(Bench);
-            Console.WriteLine($"demo region and campaigns: {demo.CampaignsOpened} campaigns, {demo.Reports} reports, {sw.Elapsed.TotalSeconds:F1} s");
-            var env = await BenchEnvironment.LoadAsync(db);
-            RushScenario.WarmupSeconds = IntArg(args, "--warmup", 0);
-            if (parts.Contains("save")) await SaveAsync(db, env, IntArg(args, "--saves", 200));
-            if (parts.Contains("check")) await CheckAsync(db, env, IntArg(args, "--checks", 500));
-            if (parts.Contains("rush"))
-                await RushScenario.RunSlicesAsync(db, env, IntArg(args, "--clients", 16), IntArg(args, "--seconds", 60),
-                    IntArg(args, "--directors", 300), IntArg(args, "--branches", 24));
-            if (parts.Contains("entry") || parts.Contains("rush-http"))
+            // --web-env Name=Value[;Name=Value]: extra environment of the child web app (e.g. a log level, to measure its cost).
+            var webEnv = (BenchArgs.String(args, "--web-env") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(kv => kv.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv.Length > 1 ? kv[1] : "");
+            await using var web = await ChildWebApp.StartAsync(cs, webEnv);
+            if (web is null)
+                Console.WriteLine("entry / rush-http: the Release build of EKIS.Reporting.Web was not found — run `dotnet build -c Release src/EKIS.Reporting.Web` first");
+            else
             {
-                // --web-env Name=Value[;Name=Value]: extra environment of the child web app (e.g. a log level, to measure its cost).
-                var webEnv = (StringArg(args, "--web-env") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                    .Select(kv => kv.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv.Length > 1 ? kv[1] : "");
-                await using var web = await ChildWebApp.StartAsync(cs, webEnv);
-                if (web is null)
-                    Console.WriteLine("entry / rush-http: the Release build of EKIS.Reporting.Web was not found — run `dotnet build -c Release src/EKIS.Reporting.Web` first");
-                else
-                {
-                    if (parts.Contains("entry")) await EntryPageAsync(web, env, IntArg(args, "--pages", 100));
-                    if (parts.Contains("rush-http"))
-                        await RushScenario.RunHttpAsync(db, web, env, IntArg(args, "--clients", 16), IntArg(args, "--seconds", 60),
-                            IntArg(args, "--directors", 300), IntArg(args, "--branches", 24));
-                }
+                if (parts.Contains("entry")) await EntryPageAsync(web, env, BenchArgs.Int(args, "--pages", 100));
+                if (parts.Contains("rush-http"))
+                    await RushScenario.RunHttpAsync(db, web, env, BenchArgs.Int(args, "--clients", 16), BenchArgs.Int(args, "--seconds", 60),
+                        BenchArgs.Int(args, "--directors", 300), BenchArgs.Int(args, "--branches", 24));
             }
-        }
-        finally
-        {
-            NpgsqlConnection.ClearAllPools();
-            await using (var conn = new NpgsqlConnection(server))
-            {
-                await conn.OpenAsync();
-                await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {dbName} WITH (FORCE)", conn);
-                await drop.ExecuteNonQueryAsync();
-            }
-            if (embedded is not null) await embedded.StopAsync();
         }
         return 0;
     }
@@ -284,17 +258,7 @@ public static class CampaignScenario
         return await conn.ExecuteScalarAsync<T>(sql, args) ?? throw new InvalidOperationException("no value: " + sql);
     }
 
-    private static int IntArg(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
-    }
 
-    private static string? StringArg(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
 }
 
 /// <summary>Medians and 95th percentiles of timings in milliseconds.</summary>

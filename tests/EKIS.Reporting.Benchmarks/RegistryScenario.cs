@@ -24,42 +24,16 @@ public static class RegistryScenario
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var rows = IntArg(args, "--rows", 40_000);
-        var runs = IntArg(args, "--runs", 3);
-        var searches = IntArg(args, "--searches", 30);
+        var rows = BenchArgs.Int(args, "--rows", 40_000);
+        var runs = BenchArgs.Int(args, "--runs", 3);
+        var searches = BenchArgs.Int(args, "--searches", 30);
 
-        var server = Environment.GetEnvironmentVariable("EKIS_TEST_DB");
-        EmbeddedPostgres? embedded = null;
-        if (string.IsNullOrWhiteSpace(server))
-        {
-            embedded = new EmbeddedPostgres(new EmbeddedPostgresOptions
-            {
-                DataFolder = Path.Combine(Path.GetTempPath(), $"ekis-bench-{Environment.UserName}", "postgres"),
-                BinFolder = Environment.GetEnvironmentVariable("EKIS_PG_BIN"),
-                Durable = false,
-            }, NullLogger<EmbeddedPostgres>.Instance);
-            server = await embedded.EnsureRunningAsync();
-        }
-        var dbName = $"ekis_bench_{Environment.ProcessId}";
-        await DatabaseBootstrap.EnsureDatabaseAsync(server, dbName, CancellationToken.None);
+        await using var bench = await BenchDatabase.CreateAsync();
+        var (server, dbName) = (bench.Server, bench.Name);
         var cs = new NpgsqlConnectionStringBuilder(server) { Database = dbName }.ConnectionString;
-        try
-        {
-            await new Migrator(cs, NullLogger.Instance).MigrateAsync();
-            await using var db = NpgsqlDataSource.Create(cs);
-            await RunScenarioAsync(db, rows, runs, searches);
-        }
-        finally
-        {
-            NpgsqlConnection.ClearAllPools();
-            await using (var conn = new NpgsqlConnection(server))
-            {
-                await conn.OpenAsync();
-                await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {dbName} WITH (FORCE)", conn);
-                await drop.ExecuteNonQueryAsync();
-            }
-            if (embedded is not null) await embedded.StopAsync();
-        }
+        await new Migrator(cs, NullLogger.Instance).MigrateAsync();
+        await using var db = NpgsqlDataSource.Create(cs);
+        await RunScenarioAsync(db, rows, runs, searches);
         return 0;
     }
 
@@ -286,9 +260,4 @@ public static class RegistryScenario
         return s.Count % 2 == 1 ? s[s.Count / 2] : (s[s.Count / 2 - 1] + s[s.Count / 2]) / 2;
     }
 
-    private static int IntArg(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
-    }
 }
