@@ -33,15 +33,6 @@ public sealed class EntryBrowserTests : ReportPageTest
         _playwright.Dispose();
     }
 
-    private static async Task ShotAsync(IPage page, string name, string description)
-    {
-        var folder = Path.Combine(TestContext.CurrentContext.WorkDirectory, "screenshots");
-        Directory.CreateDirectory(folder);
-        var path = Path.Combine(folder, name + ".png");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
-        TestContext.AddTestAttachment(path, description);
-    }
-
     private static async Task TypeAsync(IPage page, string cellId, string value)
     {
         var input = page.Locator("#" + cellId);
@@ -50,11 +41,6 @@ public sealed class EntryBrowserTests : ReportPageTest
         await input.PressSequentiallyAsync(value);
         await input.PressAsync("Tab");
     }
-
-    private static Task WaitSavedAsync(IPage page) =>
-        // Not HasText: it matches case-insensitively, so «Не сохранено» would pass too.
-        page.Locator("#save-state").Filter(new LocatorFilterOptions { HasTextRegex = new System.Text.RegularExpressions.Regex("^Сохранено в") })
-            .WaitForAsync(new LocatorWaitForOptions { Timeout = 15_000 });
 
     [Test]
     public async Task Director_types_values_sees_autosave_checks_fixes_the_highlighted_error_and_sends()
@@ -73,7 +59,7 @@ public sealed class EntryBrowserTests : ReportPageTest
 
         Step("my forms");
         await page.GotoAsync(Url("/Reports/My"));
-        await ShotAsync(page, "1-my-forms", "«Мои формы»");
+        await Support.Browser.ShotAsync(page, "1-my-forms", "«Мои формы»");
         await page.ClickAsync("table.my-forms button:has-text('Заполнить')");
         await page.WaitForURLAsync("**/Reports/Fill/*");
         var reportId = long.Parse(page.Url[(page.Url.LastIndexOf('/') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
@@ -97,7 +83,7 @@ public sealed class EntryBrowserTests : ReportPageTest
         await TypeAsync(page, "cell-1_4_3", "510");
         await TypeAsync(page, "cell-1_5_3", "40");
         await TypeAsync(page, "cell-1_6_3", "26,5");
-        await WaitSavedAsync(page);
+        await Support.Browser.WaitSavedAsync(page);
         Assert.That(await page.InputValueAsync("#cell-1_1_3"), Is.EqualTo("1 060"));
         Assert.That(await ScalarAsync<string>(
             "SELECT v.value::text FROM ekis.report_value v JOIN ekis.template_cell c USING (cell_id) WHERE v.report_id = $1 AND c.section = '1' AND c.row_code = '01'", reportId),
@@ -124,8 +110,8 @@ public sealed class EntryBrowserTests : ReportPageTest
             await TypeAsync(page, $"cell-2_1_3_{grade}", classes);
             await TypeAsync(page, $"cell-2_1_4_{grade}", pupils);
         }
-        await WaitSavedAsync(page);
-        await ShotAsync(page, "2-section-2-rows", "Раздел 2: строки по параллелям добавлены из справочника");
+        await Support.Browser.WaitSavedAsync(page);
+        await Support.Browser.ShotAsync(page, "2-section-2-rows", "Раздел 2: строки по параллелям добавлены из справочника");
 
         Step("check");
         await page.ClickAsync("#check-button");
@@ -133,25 +119,25 @@ public sealed class EntryBrowserTests : ReportPageTest
         await error.WaitForAsync();
         Assert.That(await error.InnerTextAsync(), Does.Contain("Контроль 6"));
         Assert.That(await page.Locator("#check-list li.error").CountAsync(), Is.EqualTo(1));
-        await ShotAsync(page, "3-check-errors", "«Проверить»: ошибка контроля 6 и подсвеченные ячейки");
+        await Support.Browser.ShotAsync(page, "3-check-errors", "«Проверить»: ошибка контроля 6 и подсвеченные ячейки");
 
         Step("follow the error to section 1");
         await error.Locator("a", new LocatorLocatorOptions { HasText = "разд. 1" }).ClickAsync();
         await page.WaitForURLAsync("**section=1#cell-1_4_3");
         var highlighted = page.Locator("td.highlight #cell-1_4_3");
         await highlighted.WaitForAsync();
-        await ShotAsync(page, "4-highlighted-cell", "Ячейка с ошибкой подсвечена");
+        await Support.Browser.ShotAsync(page, "4-highlighted-cell", "Ячейка с ошибкой подсвечена");
         Assert.That(await page.EvalOnSelectorAsync<string>("#cell-1_4_3", "e => getComputedStyle(e).backgroundColor"), Is.EqualTo("rgb(255, 217, 212)"),
             "the highlight stays visible on the focused cell");
         await TypeAsync(page, "cell-1_4_3", "500");
-        await WaitSavedAsync(page);
+        await Support.Browser.WaitSavedAsync(page);
 
         Step("check again and send");
         await page.ClickAsync("#check-button");
         await page.Locator("#check-summary.clean").WaitForAsync();
         await page.ClickAsync("#submit-button");
         await page.Locator("#notice").WaitForAsync();
-        await ShotAsync(page, "5-sent", "Отчёт отправлен и открыт только для чтения");
+        await Support.Browser.ShotAsync(page, "5-sent", "Отчёт отправлен и открыт только для чтения");
         await Assert.MultipleAsync(async () =>
         {
             Assert.That(await page.Locator("#notice").InnerTextAsync(), Does.Contain("Отчёт отправлен"));
@@ -192,8 +178,8 @@ public sealed class EntryBrowserTests : ReportPageTest
         Assert.That(await page.InputValueAsync("#cell-1_1_3"), Is.Empty, "the hint is never written into the cell");
         await TypeAsync(page, "cell-1_1_3", "1 500");
         Assert.That(await hint.GetAttributeAsync("class"), Does.Not.Contain("mismatch"));
-        await WaitSavedAsync(page);
-        await ShotAsync(page, "6-sum-hints", "Подсказка суммы слагаемых рядом с итогом");
+        await Support.Browser.WaitSavedAsync(page);
+        await Support.Browser.ShotAsync(page, "6-sum-hints", "Подсказка суммы слагаемых рядом с итогом");
 
         Step("cell menu");
         await page.Locator("#cell-1_2_3").FocusAsync();
@@ -206,7 +192,7 @@ public sealed class EntryBrowserTests : ReportPageTest
         Assert.That(await page.Locator("#cell-history").InnerTextAsync(), Does.Contain("1 200").And.Contain("Тестовый t-director").And.Contain("ввод"));
         Assert.That(await page.InputValueAsync("#cell-comment"), Is.EqualTo("по данным журнала кружков"));
         Assert.That(await page.Locator("#cell-old").InnerTextAsync(), Is.Empty, "a first version has no accepted value to compare with");
-        await ShotAsync(page, "7-cell-menu", "Меню ячейки: комментарий и история значений");
+        await Support.Browser.ShotAsync(page, "7-cell-menu", "Меню ячейки: комментарий и история значений");
         await page.Keyboard.PressAsync("Escape");
 
         Step("crash with an unsaved cell");
@@ -224,15 +210,15 @@ public sealed class EntryBrowserTests : ReportPageTest
         await again.GotoAsync(Url($"/Reports/Fill/{id}"));
         await again.Locator("#restore-banner").WaitForAsync();
         Assert.That(await again.Locator("#restore-text").InnerTextAsync(), Does.Contain("ячеек: 1"));
-        await ShotAsync(again, "8-restore", "Восстановление несохранённых изменений после сбоя браузера");
+        await Support.Browser.ShotAsync(again, "8-restore", "Восстановление несохранённых изменений после сбоя браузера");
         await again.ClickAsync("#restore-yes");
-        await WaitSavedAsync(again);
+        await Support.Browser.WaitSavedAsync(again);
         Assert.That(await again.InputValueAsync("#cell-1_4_3"), Is.EqualTo("40"));
         Assert.That(await StoredAsync("04"), Is.EqualTo("40"));
         Assert.That(await again.EvaluateAsync<string?>($"localStorage.getItem('ekis.report.{id}.draft')"), Is.Null, "the draft is dropped once the server has it");
 
         await again.GotoAsync(Url($"/Reports/Print/{id}"));
-        await ShotAsync(again, "9-print", "Версия для печати");
+        await Support.Browser.ShotAsync(again, "9-print", "Версия для печати");
         Assert.That(await again.Locator("table.sheet").CountAsync(), Is.EqualTo(1));
         Assert.That(_consoleErrors, Is.Empty);
     }

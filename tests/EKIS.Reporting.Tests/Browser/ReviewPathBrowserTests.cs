@@ -41,15 +41,6 @@ public sealed class ReviewPathBrowserTests : CampaignTest
         _playwright.Dispose();
     }
 
-    private static async Task ShotAsync(IPage page, string name, string description)
-    {
-        var folder = Path.Combine(TestContext.CurrentContext.WorkDirectory, "screenshots");
-        Directory.CreateDirectory(folder);
-        var path = Path.Combine(folder, name + ".png");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
-        TestContext.AddTestAttachment(path, description);
-    }
-
     private static ILocator Cell(IPage page, string section, string row, string column) =>
         page.Locator($"[id='{ReportSheet.CellId(section, row, column)}']");
 
@@ -61,10 +52,6 @@ public sealed class ReviewPathBrowserTests : CampaignTest
         await input.PressSequentiallyAsync(value);
         await input.PressAsync("Tab");
     }
-
-    private static Task WaitSavedAsync(IPage page) =>
-        page.Locator("#save-state").Filter(new LocatorFilterOptions { HasTextRegex = new Regex("^Сохранено в") })
-            .WaitForAsync(new LocatorWaitForOptions { Timeout = 15_000 });
 
     private async Task<IPage> SignedInPageAsync(string login)
     {
@@ -108,7 +95,7 @@ public sealed class ReviewPathBrowserTests : CampaignTest
         await director.GotoAsync(Url("/Reports/My"));
         var row = director.Locator($"tr[data-campaign='{campaign}']");
         await row.WaitForAsync();
-        await ShotAsync(director, "review-path-1-my-forms", "«Мои формы» директора: ОО-1 в статусе черновика");
+        await Support.Browser.ShotAsync(director, "review-path-1-my-forms", "«Мои формы» директора: ОО-1 в статусе черновика");
         await row.Locator("a.button").ClickAsync();
         await director.WaitForURLAsync($"**/Reports/Fill/{reportId}*");
 
@@ -130,7 +117,7 @@ public sealed class ReviewPathBrowserTests : CampaignTest
         await director.WaitForURLAsync("**section=2.1.2*");
         foreach (var c in typed)
             await TypeAsync(director, c.Section, c.Row, c.Column, c.Row == "01" && c.Column == "3" ? wrongTotal : c.Value!);
-        await WaitSavedAsync(director);
+        await Support.Browser.WaitSavedAsync(director);
 
         Step("director: check shows the error, follows it to the highlighted cell");
         await director.ClickAsync("#check-button");
@@ -139,11 +126,11 @@ public sealed class ReviewPathBrowserTests : CampaignTest
         Assert.That(await director.Locator("#check-list li.error").AllInnerTextsAsync(), Has.Some.Contain("Контроль 5").Or.Some.Contain("Контроль 6"));
         await error.Locator("a").First.ClickAsync();
         await director.Locator($"td.highlight [id='{ReportSheet.CellId("2.1.2", "01", "3")}']").WaitForAsync();
-        await ShotAsync(director, "review-path-2-error-highlighted", "ОО-1: ошибка контроля подсвечена в ячейке итога");
+        await Support.Browser.ShotAsync(director, "review-path-2-error-highlighted", "ОО-1: ошибка контроля подсвечена в ячейке итога");
 
         Step("director: fixes and sends");
         await TypeAsync(director, "2.1.2", "01", "3", total);
-        await WaitSavedAsync(director);
+        await Support.Browser.WaitSavedAsync(director);
         await director.ClickAsync("#check-button");
         await director.Locator("#check-summary.clean").WaitForAsync();
         await director.ClickAsync("#submit-button");
@@ -153,13 +140,13 @@ public sealed class ReviewPathBrowserTests : CampaignTest
         Step("operator: review queue, returns with a comment");
         var operatorPage = await SignedInPageAsync("t-operator");
         await operatorPage.GotoAsync(Url($"/Review?campaign={campaign}"));
-        await ShotAsync(operatorPage, "review-path-3-queue", "Очередь проверки оператора муниципалитета");
+        await Support.Browser.ShotAsync(operatorPage, "review-path-3-queue", "Очередь проверки оператора муниципалитета");
         await operatorPage.Locator($"a[href='/Review/Report/{reportId}']").ClickAsync();
         await operatorPage.WaitForURLAsync($"**/Review/Report/{reportId}");
         const string comment = "Проверьте выпуск 9-х классов: сверьте с журналом.";
         var returnForm = operatorPage.Locator("form:has(button:has-text('Вернуть'))");
         await returnForm.Locator("textarea[name=comment]").FillAsync(comment);
-        await ShotAsync(operatorPage, "review-path-4-return", "Отчёт открыт на проверке: возврат с комментарием");
+        await Support.Browser.ShotAsync(operatorPage, "review-path-4-return", "Отчёт открыт на проверке: возврат с комментарием");
         await returnForm.Locator("button:has-text('Вернуть')").ClickAsync();
         await operatorPage.Locator("#report-status").Filter(new LocatorFilterOptions { HasText = "возвращён" }).WaitForAsync();
         Assert.That(await StatusAsync(reportId), Is.EqualTo("returned_by_municipality"));
@@ -169,12 +156,12 @@ public sealed class ReviewPathBrowserTests : CampaignTest
         var note = director.Locator("#return-note");
         await note.WaitForAsync();
         Assert.That(await note.InnerTextAsync(), Does.Contain(comment));
-        await ShotAsync(director, "review-path-5-returned", "Возвращённый отчёт с комментарием оператора");
+        await Support.Browser.ShotAsync(director, "review-path-5-returned", "Возвращённый отчёт с комментарием оператора");
         // One more leaver with a certificate, kept consistent with the totals (rows 01 = 02–05, column 3 = 4 + 5).
         int V(string r, string col) => int.Parse(values.SingleOrDefault(c => c.Section == "2.4" && c.Row == r && c.Column == col)?.Value ?? "0", CultureInfo.InvariantCulture);
         foreach (var (r, col) in new[] { ("01", "3"), ("01", "4"), ("02", "3"), ("02", "4") })
             await TypeAsync(director, "2.4", r, col, (V(r, col) + 1).ToString(CultureInfo.InvariantCulture));
-        await WaitSavedAsync(director);
+        await Support.Browser.WaitSavedAsync(director);
         await director.ClickAsync("#check-button");
         await director.Locator("#check-summary.clean").WaitForAsync();
         await director.ClickAsync("#submit-button");
@@ -185,7 +172,7 @@ public sealed class ReviewPathBrowserTests : CampaignTest
         await operatorPage.GotoAsync(Url($"/Review/Report/{reportId}"));
         await operatorPage.Locator("form:has(button:has-text('Принять отчёт')) button").First.ClickAsync();
         await operatorPage.Locator("#report-status").Filter(new LocatorFilterOptions { HasText = "принят" }).WaitForAsync();
-        await ShotAsync(operatorPage, "review-path-6-accepted", "Отчёт принят муниципалитетом; история переходов");
+        await Support.Browser.ShotAsync(operatorPage, "review-path-6-accepted", "Отчёт принят муниципалитетом; история переходов");
 
         await Assert.MultipleAsync(async () =>
         {

@@ -27,4 +27,19 @@ public static class Browser
         }).WaitAsync(TimeSpan.FromSeconds(90));
         return (playwright, browser);
     }
+
+    /// <summary>A full-page screenshot saved under the test's work folder and attached to the test result.</summary>
+    public static async Task ShotAsync(IPage page, string name, string description)
+    {
+        var folder = Path.Combine(TestContext.CurrentContext.WorkDirectory, "screenshots");
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, name + ".png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        TestContext.AddTestAttachment(path, description);
+    }
+
+    /// <summary>Waits until the entry page's autosave says «Сохранено в …» (not HasText: it matches case-insensitively, so «Не сохранено» would pass).</summary>
+    public static Task WaitSavedAsync(IPage page) =>
+        page.Locator("#save-state").Filter(new LocatorFilterOptions { HasTextRegex = new System.Text.RegularExpressions.Regex("^Сохранено в") })
+            .WaitForAsync(new LocatorWaitForOptions { Timeout = 15_000 });
 }
