@@ -31,7 +31,7 @@ public static class EkisCoreRegistration
         // Hot statements (report access, saves, checks) are prepared on the server once per
         // pooled connection: the deadline-rush benchmark measured database CPU per submission
         // 16.5 -> 9.4 ms with it (docs/BENCHMARKS.md). An explicit setting wins.
-        if (b.ConnectionStringBuilder.MaxAutoPrepare == 0)
+        if (!Mentions(connectionString, "Max Auto Prepare", "MaxAutoPrepare"))
         {
             b.ConnectionStringBuilder.MaxAutoPrepare = 50;
             b.ConnectionStringBuilder.AutoPrepareMinUsages = 2;

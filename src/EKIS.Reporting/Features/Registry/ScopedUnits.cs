@@ -124,9 +124,9 @@ public sealed class ScopedUnits(NpgsqlDataSource db)
             var ru = System.Globalization.CultureInfo.GetCultureInfo("ru-RU");
             var all = new (string Label, string? Value)[]
             {
-                ("Статус", Status switch { "active" => "действует", "reorganising" => "в процессе реорганизации", "closed" => "закрыта", _ => Status }),
-                ("Вид", Kind switch { "preschool" => "дошкольная", "general" => "общеобразовательная", "additional" => "дополнительного образования", "vocational" => "профессиональная", "other" => "иная", _ => Kind }),
-                ("Правовой статус", LegalStatus switch { "legal_entity" => "юридическое лицо", "branch" => "филиал", "structural_unit" => "структурное подразделение", _ => LegalStatus }),
+                ("Статус", RegistryColumns.Statuses.GetValueOrDefault(Status, Status)),
+                ("Вид", Kind is null ? null : RegistryColumns.Kinds.GetValueOrDefault(Kind, Kind)),
+                ("Правовой статус", LegalStatus is null ? null : RegistryColumns.LegalStatuses.GetValueOrDefault(LegalStatus, LegalStatus)),
                 ("Руководитель", Director), ("ИНН", Inn), ("КПП", Kpp), ("ОГРН", Ogrn), ("ОКПО", Okpo), ("ОКТМО", Oktmo), ("ОКФС", Okfs), ("ОКОПФ", Okopf),
                 ("Юридический адрес", Address), ("Фактический адрес", ActualAddress),
                 ("Местность", Urban switch { true => "городская", false => "сельская", null => null }),

@@ -23,16 +23,10 @@ public sealed class SearchRegistry(NpgsqlDataSource db)
 
     public sealed record Option(long Id, string Name);
 
-    public static readonly IReadOnlyList<KeyValuePair<string, string>> Kinds =
-    [
-        new("preschool", "дошкольная"), new("general", "общеобразовательная"), new("additional", "дополнительного образования"),
-        new("vocational", "профессиональная"), new("other", "иная"),
-    ];
+    // The vocabularies of the import and the card (RegistryColumns), so that every page says the same words.
+    public static readonly IReadOnlyList<KeyValuePair<string, string>> Kinds = [.. RegistryColumns.Kinds];
 
-    public static readonly IReadOnlyList<KeyValuePair<string, string>> Statuses =
-    [
-        new("active", "действует"), new("reorganising", "реорганизуется"), new("closed", "закрыта"),
-    ];
+    public static readonly IReadOnlyList<KeyValuePair<string, string>> Statuses = [.. RegistryColumns.Statuses];
 
     public static string KindTitle(string? kind) => Kinds.FirstOrDefault(k => k.Key == kind).Value ?? kind ?? "";
     public static string StatusTitle(string status) => Statuses.FirstOrDefault(k => k.Key == status).Value ?? status;

@@ -78,9 +78,6 @@ public sealed class ReviewReport(NpgsqlDataSource db)
     /// </summary>
     private static async Task<IReadOnlyDictionary<string, Explanation>> ExplanationsAsync(NpgsqlConnection conn, long reportId, CancellationToken ct)
     {
-        var exists = await conn.ExecuteScalarAsync<bool>(new CommandDefinition(
-            "SELECT to_regclass('ekis.report_explanation') IS NOT NULL", cancellationToken: ct));
-        if (!exists) return new Dictionary<string, Explanation>();
         var rows = await conn.QueryAsync<Explanation>(new CommandDefinition("""
             SELECT e.control_id AS ControlId, e.explanation AS Text, e.updated_at AS At, coalesce(a.full_name, e.updated_by) AS Author
             FROM ekis.report_explanation e
