@@ -141,7 +141,10 @@ public sealed class ReportReview(NpgsqlDataSource db, TimeProvider clock)
         await using (var conn = await db.OpenConnectionAsync(ct))
         {
             ids = (await conn.QueryAsync<long>(new CommandDefinition("""
-                SELECT r.id FROM ekis.report r JOIN ekis.units_in_scope(@role, @unit) s ON s.id = r.org_unit_id
+                SELECT r.id
+                FROM ekis.report r
+                JOIN ekis.scope_for_period(@role, @unit, (SELECT coalesce(reference_date, due_date) FROM ekis.campaign WHERE id = @campaignId)) s
+                     ON s.id = r.org_unit_id
                 WHERE r.campaign_id = @campaignId AND r.status = 'submitted' ORDER BY r.id
                 """, new { role = scope.Role, unit = scope.OrgUnitId, campaignId }, cancellationToken: ct))).ToList();
         }
@@ -149,19 +152,18 @@ public sealed class ReportReview(NpgsqlDataSource db, TimeProvider clock)
         var skipped = new List<long>();
         foreach (var id in ids)
         {
-            var result = await RunAsync(scope, actor, id, null, async (c, tx, head) =>
+            // One report per transaction, locked and read in one batch (as a submission reads it).
+            await using var tx = await db.BeginAsAsync(actor, ct);
+            var input = await ReportValues.LoadForCheckAsync(tx.Connection, tx.Transaction, scope, id, forUpdate: true, ct);
+            var check = input is { Head.Status: ReportStatus.Submitted } ? ReportChecker.Check(input.Values.Template, input.Values.Model, input.Previous) : null;
+            if (input is null || check is null || check.HasErrors || check.Warnings.Count > 0)
             {
-                if (head.Status != ReportStatus.Submitted)
-                    return new Result(Outcome.WrongStatus, head.Status);
-                var values = await ReportValues.LoadAsync(c, tx, head, ct);
-                var check = ReportChecker.Check(values.Template, values.Model, await ReportValues.PreviousAsync(c, tx, head, ct));
-                if (check.HasErrors || check.Warnings.Count > 0)
-                    return new Result(Outcome.HasErrors, head.Status, null, check);
-                await ReportAccess.RecordTransitionAsync(c, tx, head.Id, head.Status, ReportStatus.AcceptedByMunicipality, "принят в составе пакета", ct);
-                return new Result(Outcome.Done, ReportStatus.AcceptedByMunicipality);
-            }, ct);
-            if (result.Ok) accepted++;
-            else skipped.Add(id);
+                skipped.Add(id);
+                continue;
+            }
+            await ReportAccess.RecordTransitionAsync(tx.Connection, tx.Transaction, id, input.Head.Status, ReportStatus.AcceptedByMunicipality, "принят в составе пакета", ct);
+            await tx.CommitAsync(ct);
+            accepted++;
         }
         return new BulkResult(accepted, skipped);
     }
