@@ -63,6 +63,7 @@ public static class TestDatabase
             }, NullLogger<EmbeddedPostgres>.Instance);
             StartedEmbeddedServer = !(await Embedded.GetStatusAsync()).Running;
             ServerConnectionString = await Embedded.EnsureRunningAsync();
+            RecordStartedCluster();
         }
 
         DatabaseName = $"ekis_test_{DateTime.UtcNow:MMddHHmmss}_{Environment.ProcessId}";
@@ -70,6 +71,17 @@ public static class TestDatabase
         ConnectionString = ConnectionFor(DatabaseName);
         await new Migrator(ConnectionString, NullLogger.Instance).MigrateAsync();
         _dataSource = NpgsqlDataSource.Create(ConnectionString);
+    }
+
+    /// <summary>
+    /// Tells <c>.ci/run</c> (through EKIS_TEST_CLUSTER_FILE) which cluster this run started, so that
+    /// after a crashed run it stops exactly that one and never another checkout's server.
+    /// </summary>
+    private static void RecordStartedCluster()
+    {
+        var file = Environment.GetEnvironmentVariable("EKIS_TEST_CLUSTER_FILE");
+        if (string.IsNullOrWhiteSpace(file) || !StartedEmbeddedServer) return;
+        File.WriteAllText(file, Path.Combine(TestClusterFolder, "pgdata") + "\n");
     }
 
     internal static async Task StopAsync()
