@@ -38,11 +38,11 @@ public static partial class TestAccounts
         return new Account(userId, assignmentId, login);
     }
 
-    public static HttpClient Client(EkisWebFactory web) =>
+    public static HttpClient Client(WebApplicationFactory<Program> web) =>
         web.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
 
     /// <summary>Signs in through /Account/Login (GET for the antiforgery token, then POST); returns the client holding the cookie.</summary>
-    public static async Task<HttpClient> SignInAsync(EkisWebFactory web, string login, string password = Password)
+    public static async Task<HttpClient> SignInAsync(WebApplicationFactory<Program> web, string login, string password = Password)
     {
         var client = Client(web);
         var response = await PostFormAsync(client, "/Account/Login", new() { ["login"] = login, ["password"] = password });
