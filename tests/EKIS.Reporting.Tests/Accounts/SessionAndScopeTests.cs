@@ -28,10 +28,11 @@ public sealed class SessionAndScopeTests : DatabaseTest
         var a = await TestAccounts.CreateAsync(Db, "emp1", Roles.Employee, await TestAccounts.UnitIdAsync(Db, "100001"));
         var sessions = new Sessions(Db);
         var stamp = await StampAsync(a.UserId);
-        Assert.That(await sessions.ValidateAsync(a.UserId, stamp, a.AssignmentId), Is.Not.Null);
+        var session = await sessions.StartAsync(a.UserId, persistent: false, null);
+        Assert.That(await sessions.ValidateAsync(a.UserId, stamp, session, a.AssignmentId), Is.Not.Null);
 
         Assert.That(await _users.TerminateAsync(a.AssignmentId, null, Actor.Cli, null), Is.True);
-        Assert.That(await sessions.ValidateAsync(a.UserId, stamp, a.AssignmentId), Is.Null);
+        Assert.That(await sessions.ValidateAsync(a.UserId, stamp, session, a.AssignmentId), Is.Null);
         Assert.That(await ScalarAsync<string>("SELECT terminated_by FROM ekis.role_assignment WHERE id = $1", a.AssignmentId), Is.EqualTo("system:cli"));
     }
 
@@ -41,15 +42,46 @@ public sealed class SessionAndScopeTests : DatabaseTest
         var a = await TestAccounts.CreateAsync(Db, "dir1", Roles.Director, await TestAccounts.UnitIdAsync(Db, "100002"));
         var sessions = new Sessions(Db);
         var stamp = await StampAsync(a.UserId);
+        var session = await sessions.StartAsync(a.UserId, persistent: true, null);
 
         var changed = await new PasswordChange(Db).ChangeAsync(a.UserId, TestAccounts.Password, "Novyi-parol-2026", null);
         Assert.That(changed.Error, Is.Null);
-        Assert.That(await sessions.ValidateAsync(a.UserId, stamp, a.AssignmentId), Is.Null, "the old stamp is refused");
-        Assert.That(await sessions.ValidateAsync(a.UserId, changed.NewStamp!.Value, a.AssignmentId), Is.Not.Null);
+        Assert.That(await sessions.ValidateAsync(a.UserId, stamp, session, a.AssignmentId), Is.Null, "the old stamp is refused");
+        Assert.That(await sessions.ValidateAsync(a.UserId, changed.NewStamp!.Value, session, a.AssignmentId), Is.Not.Null);
 
         await _users.DeactivateAsync(a.UserId, Actor.Cli, null);
-        Assert.That(await sessions.ValidateAsync(a.UserId, await StampAsync(a.UserId), a.AssignmentId), Is.Null);
+        Assert.That(await sessions.ValidateAsync(a.UserId, await StampAsync(a.UserId), session, a.AssignmentId), Is.Null);
         Assert.That(await ScalarAsync<string>("SELECT created_by FROM ekis.app_user WHERE id = $1", a.UserId), Is.EqualTo("system:tests"), "authorship is kept");
+    }
+
+    [Test]
+    public async Task An_ended_or_outlived_session_no_longer_validates_and_the_others_still_do()
+    {
+        var a = await TestAccounts.CreateAsync(Db, "dir1", Roles.Director, await TestAccounts.UnitIdAsync(Db, "100002"));
+        var sessions = new Sessions(Db);
+        var stamp = await StampAsync(a.UserId);
+        var here = await sessions.StartAsync(a.UserId, persistent: false, "10.0.0.1");
+        var there = await sessions.StartAsync(a.UserId, persistent: true, "10.0.0.2");
+        var old = await sessions.StartAsync(a.UserId, persistent: true, "10.0.0.3");
+        await ExecuteAsAsync(Actor.Cli, "UPDATE ekis.user_session SET created_at = now() - $2 - interval '1 minute' WHERE id = $1", old, Sessions.MaxLifetime);
+
+        Assert.That(await sessions.EndAsync(a.UserId, here, everywhere: false), Is.EqualTo(1));
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await sessions.ValidateAsync(a.UserId, stamp, here, a.AssignmentId), Is.Null, "signed out");
+            Assert.That(await sessions.IsCurrentAsync(a.UserId, stamp, here), Is.False);
+            Assert.That(await sessions.ValidateAsync(a.UserId, stamp, old, a.AssignmentId), Is.Null, "older than the longest session");
+            Assert.That(await sessions.ValidateAsync(a.UserId, stamp, there, a.AssignmentId), Is.Not.Null, "another browser stays signed in");
+            Assert.That(await sessions.ValidateAsync(a.UserId, stamp, Guid.NewGuid(), a.AssignmentId), Is.Null, "an unknown session");
+        });
+
+        var someoneElse = await TestAccounts.CreateAsync(Db, "dir2", Roles.Director, await TestAccounts.UnitIdAsync(Db, "100002"));
+        Assert.That(await sessions.ValidateAsync(someoneElse.UserId, await StampAsync(someoneElse.UserId), there, someoneElse.AssignmentId), Is.Null,
+            "a session belongs to its person");
+
+        await sessions.StartAsync(a.UserId, persistent: false, null);
+        Assert.That(await ScalarAsync<long>("SELECT count(*) FROM ekis.user_session WHERE user_id = $1", a.UserId), Is.EqualTo(2),
+            "a sign-in clears the person's ended and outlived sessions away");
     }
 
     private async Task<HashSet<string>> CodesInScopeAsync(string role, string? unitCode)

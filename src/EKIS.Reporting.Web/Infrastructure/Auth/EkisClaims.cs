@@ -10,10 +10,11 @@ public static class EkisClaims
 {
     public const string UserId = HttpCurrentActor.UserIdClaim;
     public const string Stamp = "ekis:stamp";
+    public const string Session = "ekis:session";
     public const string AssignmentId = "ekis:assignment";
     public const string Role = "ekis:role";
 
-    public static ClaimsPrincipal Principal(long userId, string login, string fullName, Guid stamp, Sessions.Assignment? assignment)
+    public static ClaimsPrincipal Principal(long userId, string login, string fullName, Guid stamp, Guid session, Sessions.Assignment? assignment)
     {
         var claims = new List<Claim>
         {
@@ -21,6 +22,7 @@ public static class EkisClaims
             new(ClaimTypes.Name, fullName),
             new("ekis:login", login),
             new(Stamp, stamp.ToString()),
+            new(Session, session.ToString()),
         };
         if (assignment is not null)
         {
@@ -34,6 +36,9 @@ public static class EkisClaims
         long.TryParse(user.FindFirstValue(type), NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : null;
 
     public static Guid? GetStamp(this ClaimsPrincipal user) => Guid.TryParse(user.FindFirstValue(Stamp), out var g) ? g : null;
+
+    /// <summary>The server-side session (<c>ekis.user_session</c>) the cookie belongs to.</summary>
+    public static Guid? GetSession(this ClaimsPrincipal user) => Guid.TryParse(user.FindFirstValue(Session), out var g) ? g : null;
 }
 
 public static class Policies

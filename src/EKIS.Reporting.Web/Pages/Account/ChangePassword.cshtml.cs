@@ -35,7 +35,7 @@ public sealed class ChangePasswordModel(PasswordChange change, Sessions sessions
         var assignment = (await sessions.ActiveAssignmentsAsync(userId, ct)).FirstOrDefault(a => a.Id == assignmentId);
         var current_ = await HttpContext.AuthenticateAsync(CookieAuthenticationDefaults.AuthenticationScheme);
         await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme,
-            EkisClaims.Principal(userId, User.FindFirst("ekis:login")!.Value, User.Identity!.Name!, result.NewStamp!.Value, assignment),
+            EkisClaims.Principal(userId, User.FindFirst("ekis:login")!.Value, User.Identity!.Name!, result.NewStamp!.Value, User.GetSession()!.Value, assignment),
             current_.Properties ?? new AuthenticationProperties());
         Done = true;
         return Page();

@@ -27,7 +27,7 @@ public sealed class ChooseRoleModel(Sessions sessions, SecurityAudit audit) : Pa
         if (chosen is null) return NotFound();
 
         var previous = User.GetLong(EkisClaims.AssignmentId);
-        var principal = EkisClaims.Principal(userId, User.FindFirst("ekis:login")!.Value, User.Identity!.Name!, User.GetStamp()!.Value, chosen);
+        var principal = EkisClaims.Principal(userId, User.FindFirst("ekis:login")!.Value, User.Identity!.Name!, User.GetStamp()!.Value, User.GetSession()!.Value, chosen);
         var current = await HttpContext.AuthenticateAsync(CookieAuthenticationDefaults.AuthenticationScheme);
         await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal, current.Properties ?? new AuthenticationProperties());
         await audit.RecordAsync(SecurityAudit.Events.RoleSwitched, userId, User.FindFirst("ekis:login")!.Value,

@@ -24,6 +24,7 @@ public sealed class LoginModel(SignIn signIn, Sessions sessions) : PageModel
         {
             "password" => "Пароль установлен. Войдите с новым паролем.",
             "signout" => "Вы вышли из личного кабинета.",
+            "signout-everywhere" => "Вы вышли из личного кабинета на всех устройствах.",
             _ => null,
         };
     }
@@ -47,7 +48,8 @@ public sealed class LoginModel(SignIn signIn, Sessions sessions) : PageModel
             Error = "У вашей учётной записи нет действующих ролей. Обратитесь к администратору.";
             return Page();
         }
-        var principal = EkisClaims.Principal(result.UserId.Value, result.Login!, result.FullName!, result.SecurityStamp!.Value,
+        var session = await sessions.StartAsync(result.UserId.Value, rememberMe, HttpContext.Connection.RemoteIpAddress?.ToString(), ct);
+        var principal = EkisClaims.Principal(result.UserId.Value, result.Login!, result.FullName!, result.SecurityStamp!.Value, session,
             assignments.Count == 1 ? assignments[0] : null);
         await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal, new AuthenticationProperties
         {
