@@ -1,4 +1,5 @@
 using EKIS.Reporting.Features.Accounts;
+using EKIS.Reporting.Web.Infrastructure;
 using EKIS.Reporting.Web.Infrastructure.Auth;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -15,7 +16,7 @@ public sealed class ChooseRoleModel(Sessions sessions, SecurityAudit audit) : Pa
 
     public async Task OnGetAsync(string? returnUrl, CancellationToken ct)
     {
-        ReturnUrl = LoginModel.SafeReturnUrl(returnUrl);
+        ReturnUrl = LocalUrl.OrNull(returnUrl);
         CurrentId = User.GetLong(EkisClaims.AssignmentId);
         Assignments = await sessions.ActiveAssignmentsAsync(User.GetLong(EkisClaims.UserId)!.Value, ct);
     }
@@ -32,6 +33,6 @@ public sealed class ChooseRoleModel(Sessions sessions, SecurityAudit audit) : Pa
         await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal, current.Properties ?? new AuthenticationProperties());
         await audit.RecordAsync(SecurityAudit.Events.RoleSwitched, userId, User.FindFirst("ekis:login")!.Value,
             HttpContext.Connection.RemoteIpAddress?.ToString(), $"user:{userId}", new { from = previous, to = chosen.Id, role = chosen.Role }, ct);
-        return LocalRedirect(LoginModel.SafeReturnUrl(returnUrl) ?? "/");
+        return LocalRedirect(LocalUrl.OrHome(returnUrl));
     }
 }

@@ -1,4 +1,5 @@
 using EKIS.Reporting.Features.Accounts;
+using EKIS.Reporting.Web.Infrastructure;
 using EKIS.Reporting.Web.Infrastructure.Auth;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -19,7 +20,7 @@ public sealed class LoginModel(SignIn signIn, Sessions sessions) : PageModel
 
     public void OnGet(string? returnUrl, string? done)
     {
-        ReturnUrl = SafeReturnUrl(returnUrl);
+        ReturnUrl = LocalUrl.OrNull(returnUrl);
         Notice = done switch
         {
             "password" => "Пароль установлен. Войдите с новым паролем.",
@@ -33,7 +34,7 @@ public sealed class LoginModel(SignIn signIn, Sessions sessions) : PageModel
     {
         Login = login;
         RememberMe = rememberMe;
-        ReturnUrl = SafeReturnUrl(returnUrl);
+        ReturnUrl = LocalUrl.OrNull(returnUrl);
         var result = await signIn.AttemptAsync(login, password, HttpContext.Connection.RemoteIpAddress?.ToString(), ct);
         if (!result.Succeeded)
         {
@@ -54,16 +55,11 @@ public sealed class LoginModel(SignIn signIn, Sessions sessions) : PageModel
         await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal, new AuthenticationProperties
         {
             IsPersistent = rememberMe,
-            ExpiresUtc = rememberMe ? DateTimeOffset.UtcNow.AddDays(14) : null,
+            ExpiresUtc = rememberMe ? DateTimeOffset.UtcNow.Add(Sessions.MaxLifetime) : null,
             AllowRefresh = true,
         });
         if (assignments.Count > 1)
             return RedirectToPage("/Account/ChooseRole", new { returnUrl = ReturnUrl });
-        return LocalRedirect(ReturnUrl ?? "/");
+        return LocalRedirect(LocalUrl.OrHome(ReturnUrl));
     }
-
-    /// <summary>Only local paths: an open redirect to another site is never followed.</summary>
-    internal static string? SafeReturnUrl(string? url) =>
-        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal)
-            ? url : null;
 }
