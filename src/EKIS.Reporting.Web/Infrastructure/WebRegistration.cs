@@ -51,6 +51,7 @@ public static class WebRegistration
         });
         services.AddProblemDetails();
         builder.AddEkisAuth();
+        builder.AddEkisProxy();
         return builder;
     }
 
@@ -60,6 +61,7 @@ public static class WebRegistration
             app.UseExceptionHandler("/Error");
         app.UseStatusCodePagesWithReExecute("/Error", "?code={0}");
         app.UseMiddleware<SecurityHeadersMiddleware>();
+        app.UseEkisProxy();
         app.UseSerilogRequestLogging(o =>
         {
             // Health probes every few seconds would drown the log.
