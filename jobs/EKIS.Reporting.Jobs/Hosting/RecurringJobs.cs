@@ -1,3 +1,4 @@
+using EKIS.Reporting.Jobs.Mail;
 using EKIS.Reporting.Jobs.Maintenance;
 using Hangfire;
 
@@ -17,7 +18,8 @@ public static class RecurringJobs
     {
         var options = new RecurringJobOptions { TimeZone = MoscowTime };
         manager.AddOrUpdate<RefreshStatisticsJob>("maintenance:refresh-statistics", "default", j => j.RunAsync(CancellationToken.None), "30 3 * * *", options);
-        return ["maintenance:refresh-statistics"];
+        manager.AddOrUpdate<DeliverMailJob>("mail:deliver", "default", j => j.RunAsync(CancellationToken.None), Cron.Minutely(), options);
+        return ["maintenance:refresh-statistics", "mail:deliver"];
     }
 }
 

@@ -1,5 +1,7 @@
 using System.Reflection;
+using EKIS.Reporting.Features.Accounts;
 using EKIS.Reporting.Infrastructure.Database;
+using EKIS.Reporting.Infrastructure.Mail;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
@@ -18,6 +20,10 @@ public static class EkisCoreRegistration
         builder.Services.AddSingleton(database);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(_ => CreateDataSource(database.ConnectionString));
+        // Mail is queued by pages and sent by jobs: every host that runs either needs the mailer.
+        builder.Services.AddSingleton(MailOptions.Load(builder.Configuration, DatabaseSettings.From(builder.Configuration).StateFolder));
+        builder.Services.AddSingleton<IMailSender, Mailer>();
+        builder.Services.AddSingleton(PasswordRecovery.Limits.From(builder.Configuration));
         foreach (var slice in FeatureSlices())
             builder.Services.AddScoped(slice);
         return builder;

@@ -1,6 +1,4 @@
 using EKIS.Reporting.Features.Access;
-using EKIS.Reporting.Infrastructure.Mail;
-using EKIS.Reporting.Infrastructure.Database;
 using Hangfire.Dashboard;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
@@ -43,10 +41,6 @@ public static class AuthRegistration
             o.AddPolicy(Policies.Director, p => p.RequireClaim(EkisClaims.Role, Roles.Director));
         });
         services.AddScoped<CurrentScope>();
-
-        var settings = DatabaseSettings.From(builder.Configuration);
-        services.AddSingleton(MailOptions.Load(builder.Configuration, settings.StateFolder));
-        services.AddSingleton<IMailSender, Mailer>();
         return builder;
     }
 }

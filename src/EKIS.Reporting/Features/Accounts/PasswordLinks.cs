@@ -8,60 +8,32 @@ using Npgsql;
 namespace EKIS.Reporting.Features.Accounts;
 
 /// <summary>
-/// Single-use, expiring links to set a password: «Я не помню пароль» (reset, 1 hour) and
-/// invitations of new accounts (7 days). Only a SHA-256 of the token is stored.
+/// Single-use, expiring links to set a password: «Я не помню пароль» (reset, 1 hour, requested
+/// through <see cref="PasswordRecovery"/>) and invitations of new accounts (7 days). Only a SHA-256
+/// of the token is stored, and a new link of a person revokes the older ones still open.
 /// </summary>
 public sealed class PasswordLinks(NpgsqlDataSource db, IMailSender mail, MailOptions mailOptions)
 {
     public static readonly TimeSpan ResetLifetime = TimeSpan.FromHours(1);
     public static readonly TimeSpan InvitationLifetime = TimeSpan.FromDays(7);
-    public const string RequestAcknowledgement =
-        "Если такая учётная запись существует и у неё указан адрес электронной почты, на него отправлена ссылка для восстановления пароля. Ссылка действует 1 час.";
     public const string InvalidLink = "Ссылка недействительна: она уже использована или срок её действия истёк. Запросите новую.";
 
     public sealed record Issued(string Token, string Link, DateTime ExpiresAt, string? MailedTo);
 
     public sealed record LinkInfo(long UserId, string Login, string FullName, string Purpose);
 
+    /// <summary>Issues a link; every older link of the person that is still open stops working (only the newest mail counts).</summary>
     public async Task<Issued> IssueAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, long userId, string purpose, CancellationToken ct)
     {
         var token = WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
         var lifetime = purpose == "invite" ? InvitationLifetime : ResetLifetime;
         var expires = await conn.ExecuteScalarAsync<DateTime>(new CommandDefinition("""
+            UPDATE ekis.password_token SET revoked_at = now()
+            WHERE user_id = @userId AND used_at IS NULL AND revoked_at IS NULL AND expires_at > now();
             INSERT INTO ekis.password_token (token_hash, user_id, purpose, expires_at) VALUES (@hash, @userId, @purpose, now() + @lifetime)
-            RETURNING expires_at
+            RETURNING expires_at;
             """, new { hash = Hash(token), userId, purpose, lifetime }, tx, cancellationToken: ct));
         return new Issued(token, $"{mailOptions.PublicUrl}/Account/SetPassword?token={token}", expires, null);
-    }
-
-    /// <summary>Sends a reset link if the login or e-mail names an active account with an e-mail; the answer is the same either way.</summary>
-    public async Task<string> RequestResetAsync(string? loginOrEmail, string? clientAddress, CancellationToken ct = default)
-    {
-        var key = (loginOrEmail ?? "").Trim().ToLowerInvariant();
-        if (key.Length is 0 or > 200) return RequestAcknowledgement;
-        await using var conn = await db.OpenConnectionAsync(ct);
-        var user = await conn.QueryFirstOrDefaultAsync<(long Id, string Login, string FullName, string? Email)>(new CommandDefinition("""
-            SELECT id, login, full_name, email FROM ekis.app_user
-            WHERE status = 'active' AND (lower(login) = @key OR lower(email) = @key) ORDER BY id LIMIT 1
-            """, new { key }, cancellationToken: ct));
-        if (user.Login is not null && !string.IsNullOrEmpty(user.Email))
-        {
-            var issued = await IssueAsync(conn, null, user.Id, "reset", ct);
-            await mail.SendAsync(new MailMessage(user.Email, user.FullName, "Восстановление пароля — ЕКИС.Отчётность",
-                $"""
-                Здравствуйте, {user.FullName}!
-
-                Для вашей учётной записи «{user.Login}» запрошено восстановление пароля.
-                Чтобы задать новый пароль, откройте ссылку (она действует 1 час и только один раз):
-
-                {issued.Link}
-
-                Если вы не запрашивали восстановление, просто удалите это письмо — пароль останется прежним.
-                """), ct);
-        }
-        await SecurityAudit.RecordAsync(conn, null, SecurityAudit.Events.ResetRequested, user.Login is null ? null : user.Id, key, clientAddress, "anonymous",
-            new { sent = user.Login is not null && !string.IsNullOrEmpty(user.Email) }, ct);
-        return RequestAcknowledgement;
     }
 
     public async Task<Issued> SendInvitationAsync(long userId, string actor, CancellationToken ct = default)
@@ -95,7 +67,7 @@ public sealed class PasswordLinks(NpgsqlDataSource db, IMailSender mail, MailOpt
         return await conn.QuerySingleOrDefaultAsync<LinkInfo>(new CommandDefinition("""
             SELECT u.id AS UserId, u.login, u.full_name AS FullName, t.purpose
             FROM ekis.password_token t JOIN ekis.app_user u ON u.id = t.user_id
-            WHERE t.token_hash = @hash AND t.used_at IS NULL AND t.expires_at > now() AND u.status = 'active'
+            WHERE t.token_hash = @hash AND t.used_at IS NULL AND t.revoked_at IS NULL AND t.expires_at > now() AND u.status = 'active'
             """, new { hash = Hash(token!) }, cancellationToken: ct));
     }
 
@@ -108,7 +80,7 @@ public sealed class PasswordLinks(NpgsqlDataSource db, IMailSender mail, MailOpt
         var link = await conn.QuerySingleOrDefaultAsync<(long UserId, string Login, string Purpose)>(new CommandDefinition("""
             SELECT u.id, u.login, t.purpose
             FROM ekis.password_token t JOIN ekis.app_user u ON u.id = t.user_id
-            WHERE t.token_hash = @hash AND t.used_at IS NULL AND t.expires_at > now() AND u.status = 'active'
+            WHERE t.token_hash = @hash AND t.used_at IS NULL AND t.revoked_at IS NULL AND t.expires_at > now() AND u.status = 'active'
             FOR UPDATE OF t
             """, new { hash = Hash(token!) }, tx, cancellationToken: ct));
         if (link.Login is null) return InvalidLink;

@@ -15,6 +15,7 @@ public sealed class SecurityAudit(NpgsqlDataSource db)
         public const string SignInWhileLocked = "sign_in_while_locked";
         public const string SignedOut = "signed_out";
         public const string ResetRequested = "password_reset_requested";
+        public const string ResetLinkSent = "password_reset_link_sent";
         public const string ResetUsed = "password_reset_used";
         public const string InvitationSent = "invitation_sent";
         public const string InvitationAccepted = "invitation_accepted";
@@ -34,6 +35,7 @@ public sealed class SecurityAudit(NpgsqlDataSource db)
             SignInWhileLocked => "Попытка входа при блокировке",
             SignedOut => "Выход",
             ResetRequested => "Запрошено восстановление пароля",
+            ResetLinkSent => "Отправлена ссылка для восстановления пароля",
             ResetUsed => "Пароль восстановлен по ссылке",
             InvitationSent => "Отправлено приглашение",
             InvitationAccepted => "Приглашение принято",
