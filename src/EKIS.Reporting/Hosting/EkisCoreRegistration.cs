@@ -1,5 +1,6 @@
 using System.Reflection;
 using EKIS.Reporting.Infrastructure.Database;
+using EKIS.Reporting.Infrastructure.Files;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
@@ -17,6 +18,7 @@ public static class EkisCoreRegistration
     {
         builder.Services.AddSingleton(database);
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(ZipLimits.From(builder.Configuration));
         builder.Services.AddSingleton(_ => CreateDataSource(database.ConnectionString));
         foreach (var slice in FeatureSlices())
             builder.Services.AddScoped(slice);
