@@ -40,6 +40,7 @@ public sealed class FormulaInjectionTests : DatabaseTest
 
         using var ms = new MemoryStream();
         await new ExportRegistry(Db).WriteAsync(ms);
+        Assert.That(WorkbookCells.SchemaErrors(ms.ToArray()), Is.Empty, "nothing Excel would repair");
         var cells = WorkbookCells.Read(ms.ToArray(), "Реестр");
         var schoolRow = cells.Values.Single(c => c.Value == school.Code).Reference[1..];
         var otherRow = cells.Values.Single(c => c.Value == other.Code).Reference[1..];

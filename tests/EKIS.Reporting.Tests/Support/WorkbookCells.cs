@@ -39,6 +39,13 @@ public static class WorkbookCells
         return result;
     }
 
+    /// <summary>What the Open XML schema validator finds in the workbook (Excel would offer to repair it).</summary>
+    public static IReadOnlyList<string> SchemaErrors(byte[] xlsx)
+    {
+        using var document = SpreadsheetDocument.Open(new MemoryStream(xlsx, writable: false), false);
+        return new DocumentFormat.OpenXml.Validation.OpenXmlValidator().Validate(document).Select(e => $"{e.Path?.XPath}: {e.Description}").ToList();
+    }
+
     /// <summary>The column letters of the header cell in row 1 that reads <paramref name="title"/>.</summary>
     public static string ColumnOf(IReadOnlyDictionary<string, StoredCell> cells, string title) =>
         cells.Values.Select(c => (Cell: c, Column: c.Reference.TrimEnd("0123456789".ToCharArray())))
