@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Unicode;
 using EKIS.Reporting.Features.Registry;
 using EKIS.Reporting.Infrastructure.Actors;
+using EKIS.Reporting.Infrastructure.Files;
 
 namespace EKIS.Reporting.Cli.Commands;
 
@@ -43,7 +44,7 @@ public static class RegistryCommands
             }
 
             await using var db = await cli.OpenDatabaseAsync(ct);
-            var slice = new ImportRegistry(db);
+            var slice = new ImportRegistry(db, ZipLimits.From(cli.Configuration));
             var result = parse.GetValue(dryRun)
                 ? await slice.DryRunAsync(bytes, path.Name, ct)
                 : await slice.ApplyAsync(bytes, path.Name, Actor.Cli, ct);

@@ -25,6 +25,8 @@ public static class WebRegistration
         {
             // Every unsafe request (POST, PUT, DELETE) from a page must carry the antiforgery token.
             o.Conventions.ConfigureFilter(new Microsoft.AspNetCore.Mvc.AutoValidateAntiforgeryTokenAttribute());
+            // Downloads of personal data are never cached (Cache-Control: no-store).
+            o.Conventions.ConfigureFilter(new NoStoreDownloadsFilter());
         });
         services.AddAntiforgery(o =>
         {

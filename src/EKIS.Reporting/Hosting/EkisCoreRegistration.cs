@@ -2,6 +2,7 @@ using System.Reflection;
 using EKIS.Reporting.Features.Accounts;
 using EKIS.Reporting.Infrastructure.Database;
 using EKIS.Reporting.Infrastructure.Mail;
+using EKIS.Reporting.Infrastructure.Files;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
@@ -19,6 +20,7 @@ public static class EkisCoreRegistration
     {
         builder.Services.AddSingleton(database);
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(ZipLimits.From(builder.Configuration));
         builder.Services.AddSingleton(_ => CreateDataSource(database.ConnectionString));
         // Mail is queued by pages and sent by jobs: every host that runs either needs the mailer.
         builder.Services.AddSingleton(MailOptions.Load(builder.Configuration, DatabaseSettings.From(builder.Configuration).StateFolder));

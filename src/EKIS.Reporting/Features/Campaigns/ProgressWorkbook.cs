@@ -1,4 +1,5 @@
 using ClosedXML.Excel;
+using EKIS.Reporting.Infrastructure.Excel;
 
 namespace EKIS.Reporting.Features.Campaigns;
 
@@ -85,10 +86,8 @@ public static class ProgressWorkbook
                         Measure(c, "00.00.0000");
                         break;
                     case string s:
-                        cell.SetValue(s);
-                        cell.DataType = XLDataType.Text;
-                        // A name that starts like a formula stays text when the file is edited and saved again.
-                        if (s.Length > 0 && s[0] is '=' or '+' or '-' or '@') cell.Style.IncludeQuotePrefix = true;
+                        // Names come from the registry: one that starts like a formula stays literal text.
+                        ExcelText.Set(cell, s);
                         Measure(c, s);
                         break;
                     default:

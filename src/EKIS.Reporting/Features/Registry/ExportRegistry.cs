@@ -1,4 +1,5 @@
 using ClosedXML.Excel;
+using EKIS.Reporting.Infrastructure.Excel;
 using Npgsql;
 using C = EKIS.Reporting.Features.Registry.RegistryColumns;
 
@@ -7,7 +8,8 @@ namespace EKIS.Reporting.Features.Registry;
 /// <summary>
 /// Writes the registry's organisations and branches to XLSX with the import's canonical columns,
 /// so that an export can be edited and imported back. Every cell is text (identifiers keep their
-/// leading zeros) and a value that Excel could take for a formula is marked as literal text.
+/// leading zeros), written through <see cref="ExcelText"/>: a value that Excel could take for a formula
+/// stays literal text.
 /// </summary>
 public sealed class ExportRegistry(NpgsqlDataSource db)
 {
@@ -34,10 +36,7 @@ public sealed class ExportRegistry(NpgsqlDataSource db)
             {
                 var value = Display(C.All[c].Name, u.Fields[C.All[c].Name]);
                 if (value is null) continue;
-                var cell = sheet.Cell(row, c + 1);
-                cell.SetValue(value);
-                cell.DataType = XLDataType.Text;
-                if (LooksLikeFormula(value)) cell.Style.IncludeQuotePrefix = true;
+                ExcelText.Set(sheet.Cell(row, c + 1), value);
                 widths[c] = Math.Max(widths[c], value.Length);
             }
             row++;
@@ -64,7 +63,4 @@ public sealed class ExportRegistry(NpgsqlDataSource db)
         C.Urban => C.UrbanName(value == "urban"),
         _ => value,
     };
-
-    internal static bool LooksLikeFormula(string value) =>
-        value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r';
 }

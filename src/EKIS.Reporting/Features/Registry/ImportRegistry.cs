@@ -1,5 +1,6 @@
 using EKIS.Reporting.Infrastructure.Actors;
 using EKIS.Reporting.Infrastructure.Database;
+using EKIS.Reporting.Infrastructure.Files;
 using Npgsql;
 
 namespace EKIS.Reporting.Features.Registry;
@@ -7,8 +8,9 @@ namespace EKIS.Reporting.Features.Registry;
 /// <summary>
 /// Loads organisations and branches from a CSV or XLSX file. A dry run reports every problem and
 /// writes nothing; applying checks the same way and writes all rows in one transaction, or none.
+/// An XLSX is unpacked within <paramref name="zipLimits"/> (configuration <c>Uploads:Zip</c>).
 /// </summary>
-public sealed class ImportRegistry(NpgsqlDataSource db)
+public sealed class ImportRegistry(NpgsqlDataSource db, ZipLimits? zipLimits = null)
 {
     private const int AnalyzeAfter = 1000;
 
@@ -19,7 +21,7 @@ public sealed class ImportRegistry(NpgsqlDataSource db)
 
     public async Task<Result> DryRunAsync(byte[] file, string fileName, CancellationToken ct = default)
     {
-        var content = RegistryFile.Read(file, fileName);
+        var content = RegistryFile.Read(file, fileName, zipLimits);
         if (content.Unusable is not null) return new Result(content.Unusable, [], 0, 0, 0, 0, false);
         await using var conn = await db.OpenConnectionAsync(ct);
         var snapshot = await RegistrySnapshot.LoadAsync(conn, null, ct);
@@ -38,7 +40,7 @@ public sealed class ImportRegistry(NpgsqlDataSource db)
 
     public async Task<Result> ApplyAsync(byte[] file, string fileName, Actor actor, CancellationToken ct = default)
     {
-        var content = RegistryFile.Read(file, fileName);
+        var content = RegistryFile.Read(file, fileName, zipLimits);
         if (content.Unusable is not null) return new Result(content.Unusable, [], 0, 0, 0, 0, false);
 
         await using var tx = await db.BeginAsAsync(actor, ct);

@@ -3,6 +3,7 @@ using System.Text;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
+using EKIS.Reporting.Infrastructure.Files;
 
 namespace EKIS.Reporting.Features.Registry;
 
@@ -23,7 +24,8 @@ internal static class RegistryFile
 
     static RegistryFile() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
 
-    public static Content Read(byte[] bytes, string fileName)
+    /// <param name="zipLimits">How far an XLSX may unpack (<see cref="ZipLimits.Default"/> when null).</param>
+    public static Content Read(byte[] bytes, string fileName, ZipLimits? zipLimits = null)
     {
         if (bytes.Length == 0) return Content.Fail("Файл пуст.");
         if (bytes.LongLength > MaxBytes)
@@ -33,7 +35,7 @@ internal static class RegistryFile
         var ext = Path.GetExtension(fileName).ToLowerInvariant();
         if (ext is ".xlsx" or ".xlsm" && !isZip)
             return Content.Fail($"Файл «{Path.GetFileName(fileName)}» назван как книга Excel, но не является ею (это не файл XLSX).");
-        if (isZip) return ReadXlsx(bytes);
+        if (isZip) return ReadXlsx(bytes, zipLimits ?? ZipLimits.Default);
         if (ext is ".xls")
             return Content.Fail("Формат .xls (Excel 97–2003) не поддерживается: сохраните книгу как .xlsx или CSV.");
         return ReadCsv(bytes);
@@ -144,20 +146,26 @@ internal static class RegistryFile
     /// a 40,000-row registry reads in a fraction of the time and memory ClosedXML needs. Cell values
     /// as a person sees them: shared and inline strings, numbers without exponent or trailing zeros,
     /// cells with a date format as ГГГГ-ММ-ДД, booleans as true/false; a formula is refused.
+    /// The archive is opened only through <see cref="SafeZip"/>: a zip bomb is refused before it unpacks.
     /// </summary>
-    private static Content ReadXlsx(byte[] bytes)
+    private static Content ReadXlsx(byte[] bytes, ZipLimits zipLimits)
     {
         const string broken = "Книга Excel повреждена или не является файлом XLSX: её не удалось открыть.";
         Dictionary<int, Dictionary<int, XlsxCell>> cells;
         try
         {
-            using var document = SpreadsheetDocument.Open(new MemoryStream(bytes, writable: false), false);
+            using var package = SafeZip.OpenChecked(bytes, zipLimits, "Книга Excel");
+            using var document = SpreadsheetDocument.Open(package, false);
             var workbook = document.WorkbookPart;
             if (workbook?.Workbook is null) return Content.Fail(broken);
             var first = workbook.Workbook.Sheets?.Elements<Sheet>().FirstOrDefault();
             if (first?.Id?.Value is not { } partId) return Content.Fail("В книге Excel нет листов.");
             if (workbook.GetPartById(partId) is not WorksheetPart sheet) return Content.Fail(broken);
             cells = ReadSheet(sheet, SharedStrings(workbook), DateStyles(workbook));
+        }
+        catch (UnsafeZipException ex)
+        {
+            return Content.Fail(ex.Message);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using EKIS.Reporting.Infrastructure.Excel;
 using C = EKIS.Reporting.Features.Registry.RegistryColumns;
 
 namespace EKIS.Reporting.Features.Registry;
@@ -286,11 +287,16 @@ internal static partial class RegistryPlanner
         Report(C.Okpo, "ОКПО", f => f[C.Okpo]);
     }
 
-    /// <summary>Formula-like and control-character values are refused (they are how spreadsheet attacks start).</summary>
+    /// <summary>
+    /// Formula-like and control-character values are refused (they are how spreadsheet attacks start): a
+    /// registry value is shown, exported and edited in spreadsheets, so it is flagged here, with the row,
+    /// rather than stored for a spreadsheet to run later. The rule is <see cref="ExcelText.RefusedOnImport"/>.
+    /// </summary>
     internal static string? HostileProblem(string value)
     {
-        if (value.Length > 0 && value[0] is '=' or '@')
-            return $"Значение начинается с «{value[0]}» и похоже на формулу Excel: такие значения не принимаются.";
+        if (ExcelText.RefusedOnImport(value))
+            return $"Значение «{Shorten(value, 40)}» начинается с «{value[0]}»: Excel и LibreOffice могут выполнить его как формулу, " +
+                "поэтому такие значения не загружаются. Уберите этот знак в начале значения (номер телефона вида «+7 …» допустим).";
         foreach (var ch in value)
             if (char.IsControl(ch))
                 return "Значение содержит управляющие символы (перевод строки, табуляцию и т. п.): удалите их.";

@@ -77,6 +77,15 @@ public static class DatabaseBootstrap
         ServiceAccount = settings.ServiceAccount,
     };
 
+    public static async Task<bool> DatabaseExistsAsync(string serverConnectionString, string database, CancellationToken ct)
+    {
+        await using var conn = new NpgsqlConnection(serverConnectionString);
+        await conn.OpenAsync(ct);
+        await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", conn);
+        exists.Parameters.Add(new NpgsqlParameter { Value = database });
+        return await exists.ExecuteScalarAsync(ct) is not null;
+    }
+
     /// <summary>Creates <paramref name="database"/> on the server if missing; true when it was created now.</summary>
     public static async Task<bool> EnsureDatabaseAsync(string serverConnectionString, string database, CancellationToken ct)
     {
