@@ -16,13 +16,6 @@ namespace EKIS.Reporting.Web.Pages.Reports;
 public sealed class FillModel(ReportForm form, SaveValues save, CheckReport check, ReportReview review, ReportNotes notes,
     CellHistory history, CurrentScope current, ICurrentActor actor) : PageModel
 {
-    /// <summary>Title fields that come from the registry and are not typed on the page.</summary>
-    public static readonly IReadOnlySet<string> RegistryTitleFields = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "okpo", "name" };
-
-    /// <summary>The director's name is read-only when the registry has one (it is prefilled from there), typed otherwise.</summary>
-    public static bool IsReadOnlyTitleField(ReportForm.Result r, string field) =>
-        RegistryTitleFields.Contains(field) || (string.Equals(field, "leader_fio", StringComparison.OrdinalIgnoreCase) && r.RegistryDirector is not null);
-
     public const int MaxCellsPerSave = 20_000;
 
     public ReportForm.Result Report { get; private set; } = null!;
@@ -63,9 +56,6 @@ public sealed class FillModel(ReportForm form, SaveValues save, CheckReport chec
             Blank(c.S1), Blank(c.S2), Blank(c.S3))).ToList();
         if (cells.Count > MaxCellsPerSave)
             return Json(422, new SaveResponse(false, body.RowVersion, 0, $"Слишком много ячеек в одном запросе (не более {MaxCellsPerSave}).", []));
-        var registryField = body.Title?.Keys.FirstOrDefault(RegistryTitleFields.Contains);
-        if (registryField is not null)
-            return Json(422, new SaveResponse(false, body.RowVersion, 0, $"Поле титула «{registryField}» заполняется из реестра организаций и на странице не меняется.", []));
         var result = await save.SaveAsync(current.Required, actor.Actor, new SaveValues.Command(id, body.RowVersion, cells, body.Title), ct);
         var errors = (result.Errors ?? []).Select(e => new CellErrorDto(e.Cell.Section, e.Cell.Row, e.Cell.Column, e.Cell.S1, e.Cell.S2, e.Cell.S3, e.Message)).ToList();
         var status = result.Outcome switch
