@@ -2,6 +2,7 @@ using EKIS.Reporting.Features.Reports;
 using EKIS.Reporting.Infrastructure.Actors;
 using EKIS.Reporting.Templates.Checking;
 using EKIS.Reporting.Templates.Model;
+using EKIS.Reporting.Web.Infrastructure;
 using EKIS.Reporting.Web.Infrastructure.Auth;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -16,14 +17,13 @@ namespace EKIS.Reporting.Web.Pages.Reports;
 public sealed class FillModel(ReportForm form, SaveValues save, CheckReport check, ReportReview review, ReportNotes notes,
     CellHistory history, CurrentScope current, ICurrentActor actor) : PageModel
 {
-    /// <summary>Title fields that come from the registry and are not typed on the page.</summary>
-    public static readonly IReadOnlySet<string> RegistryTitleFields = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "okpo", "name" };
-
-    /// <summary>The director's name is read-only when the registry has one (it is prefilled from there), typed otherwise.</summary>
-    public static bool IsReadOnlyTitleField(ReportForm.Result r, string field) =>
-        RegistryTitleFields.Contains(field) || (string.Equals(field, "leader_fio", StringComparison.OrdinalIgnoreCase) && r.RegistryDirector is not null);
-
     public const int MaxCellsPerSave = 20_000;
+
+    /// <summary>Largest save body read: 20 000 cells of the page's JSON with room to spare.</summary>
+    public const int MaxSaveBytes = 8 * 1024 * 1024;
+
+    /// <summary>Largest explanation or comment body read (the texts are at most 2 000 characters).</summary>
+    public const int MaxNoteBytes = 64 * 1024;
 
     public ReportForm.Result Report { get; private set; } = null!;
     public int SectionIndex { get; private set; }
@@ -47,25 +47,41 @@ public sealed class FillModel(ReportForm form, SaveValues save, CheckReport chec
         return true;
     }
 
-    public sealed record CellDto(string? Section, string? Row, string? Column, string? S1, string? S2, string? S3, string? Value);
+    public sealed record CellDto(string Section, string Row, string Column, string? S1, string? S2, string? S3, string? Value);
 
-    public sealed record SaveRequest(int RowVersion, List<CellDto>? Cells, Dictionary<string, string>? Title);
+    public sealed record SaveRequest(int RowVersion, List<CellDto> Cells, Dictionary<string, string>? Title);
+
+    /// <summary>A cell's address as the page posts it: section, row and column always, the keys of a repeatable row when it has them.</summary>
+    private static JsonShape.Member[] Address(params JsonShape.Member[] more) =>
+    [
+        new("section", new JsonShape.Text()), new("row", new JsonShape.Text()), new("column", new JsonShape.Text()),
+        new("s1", new JsonShape.Text(), Required: false, Nullable: true),
+        new("s2", new JsonShape.Text(), Required: false, Nullable: true),
+        new("s3", new JsonShape.Text(), Required: false, Nullable: true),
+        .. more,
+    ];
+
+    /// <summary>The save contract (docs/CAMPAIGNS.md): an empty or null value clears a cell; the title may be left out or null.</summary>
+    public static readonly JsonShape.ObjectOf SaveShape = new(
+        new("rowVersion", new JsonShape.Integer(0, int.MaxValue)),
+        new("cells", new JsonShape.ArrayOf(new JsonShape.ObjectOf(Address(new JsonShape.Member("value", new JsonShape.Text(), Nullable: true))), MaxCellsPerSave)),
+        new("title", new JsonShape.MapOf(new JsonShape.Text(), MaxEntries: 50), Required: false, Nullable: true));
+
+    public static readonly JsonShape.ObjectOf ExplainShape = new(
+        new("controlId", new JsonShape.Text()),
+        new("explanation", new JsonShape.Text(), Nullable: true));
+
+    public static readonly JsonShape.ObjectOf CommentShape = new(Address(new JsonShape.Member("comment", new JsonShape.Text(), Nullable: true)));
 
     public sealed record CellErrorDto(string Section, string Row, string Column, string? S1, string? S2, string? S3, string Message);
 
     public sealed record SaveResponse(bool Ok, int RowVersion, int Changed, string? Message, IReadOnlyList<CellErrorDto> Errors);
 
-    public async Task<IActionResult> OnPostSaveAsync(long id, [FromBody] SaveRequest? body, CancellationToken ct)
+    public async Task<IActionResult> OnPostSaveAsync(long id, CancellationToken ct)
     {
-        if (body is null)
-            return Json(400, new SaveResponse(false, 0, 0, "Запрос не распознан: ожидается JSON с rowVersion и cells.", []));
-        var cells = (body.Cells ?? []).Select(c => new CellValue(c.Section ?? "", c.Row ?? "", c.Column ?? "", c.Value,
-            Blank(c.S1), Blank(c.S2), Blank(c.S3))).ToList();
-        if (cells.Count > MaxCellsPerSave)
-            return Json(422, new SaveResponse(false, body.RowVersion, 0, $"Слишком много ячеек в одном запросе (не более {MaxCellsPerSave}).", []));
-        var registryField = body.Title?.Keys.FirstOrDefault(RegistryTitleFields.Contains);
-        if (registryField is not null)
-            return Json(422, new SaveResponse(false, body.RowVersion, 0, $"Поле титула «{registryField}» заполняется из реестра организаций и на странице не меняется.", []));
+        var (body, problem) = await JsonBody.ReadAsync<SaveRequest>(Request, SaveShape, MaxSaveBytes, ct);
+        if (body is null) return Json(400, new SaveResponse(false, 0, 0, problem, []));
+        var cells = body.Cells.Select(c => new CellValue(c.Section, c.Row, c.Column, c.Value, Blank(c.S1), Blank(c.S2), Blank(c.S3))).ToList();
         var result = await save.SaveAsync(current.Required, actor.Actor, new SaveValues.Command(id, body.RowVersion, cells, body.Title), ct);
         var errors = (result.Errors ?? []).Select(e => new CellErrorDto(e.Cell.Section, e.Cell.Row, e.Cell.Column, e.Cell.S1, e.Cell.S2, e.Cell.S3, e.Message)).ToList();
         var status = result.Outcome switch
@@ -104,20 +120,22 @@ public sealed class FillModel(ReportForm form, SaveValues save, CheckReport chec
             result.NotChecked.Select(f => Dto(f, false)).ToList());
     }
 
-    public sealed record ExplainRequest(string? ControlId, string? Explanation);
+    public sealed record ExplainRequest(string ControlId, string? Explanation);
 
-    public async Task<IActionResult> OnPostExplainAsync(long id, [FromBody] ExplainRequest? body, CancellationToken ct)
+    public async Task<IActionResult> OnPostExplainAsync(long id, CancellationToken ct)
     {
-        if (body?.ControlId is null) return Json(400, new { ok = false, message = "Запрос не распознан." });
+        var (body, problem) = await JsonBody.ReadAsync<ExplainRequest>(Request, ExplainShape, MaxNoteBytes, ct);
+        if (body is null) return Json(400, new { ok = false, message = problem });
         return NotesResult(await notes.ExplainAsync(current.Required, actor.Actor, id, body.ControlId, body.Explanation, ct));
     }
 
-    public sealed record CommentRequest(string? Section, string? Row, string? Column, string? S1, string? S2, string? S3, string? Comment);
+    public sealed record CommentRequest(string Section, string Row, string Column, string? S1, string? S2, string? S3, string? Comment);
 
-    public async Task<IActionResult> OnPostCommentAsync(long id, [FromBody] CommentRequest? body, CancellationToken ct)
+    public async Task<IActionResult> OnPostCommentAsync(long id, CancellationToken ct)
     {
-        if (body is null) return Json(400, new { ok = false, message = "Запрос не распознан." });
-        var cell = new CellValue(body.Section ?? "", body.Row ?? "", body.Column ?? "", null, Blank(body.S1), Blank(body.S2), Blank(body.S3));
+        var (body, problem) = await JsonBody.ReadAsync<CommentRequest>(Request, CommentShape, MaxNoteBytes, ct);
+        if (body is null) return Json(400, new { ok = false, message = problem });
+        var cell = new CellValue(body.Section, body.Row, body.Column, null, Blank(body.S1), Blank(body.S2), Blank(body.S3));
         return NotesResult(await notes.CommentAsync(current.Required, actor.Actor, id, cell, body.Comment, ct));
     }
 

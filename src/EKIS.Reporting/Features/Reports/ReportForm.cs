@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Dapper;
 using EKIS.Reporting.Features.Access;
 using EKIS.Reporting.Features.Campaigns;
@@ -40,8 +39,8 @@ public sealed class ReportForm(NpgsqlDataSource db, TimeProvider clock)
         /// <summary>A school person looking at their own report (not a reviewer).</summary>
         public bool IsRespondent { get; init; }
 
-        /// <summary>The director as the registry names them; when the registry has none, the school types it in the title.</summary>
-        public string? RegistryDirector { get; init; }
+        /// <summary>The title block's fields: what the page shows, what a school may type and how long (<see cref="TitleFields"/>).</summary>
+        public IReadOnlyList<TitleFields.Field> TitleBlock { get; init; } = [];
 
         /// <summary>The period as the template's s_time dictionary names it («ноябрь», «За год»), else its code.</summary>
         public string PeriodTitle => Template.Dictionary("s_time")?.Terms.FirstOrDefault(t => Codes.Same(t.Id, Head.Period))?.Text ?? Head.Period;
@@ -64,7 +63,7 @@ public sealed class ReportForm(NpgsqlDataSource db, TimeProvider clock)
         var template = await TemplateCache.GetAsync(conn, head.TemplateVersionId, head.TemplateLoadedAt, null, ct);
 
         using var multi = await conn.QueryMultipleAsync(new CommandDefinition("""
-            SELECT coalesce(u.short_name, u.name) AS Name, nullif(btrim(u.director), '') AS Director FROM ekis.org_unit u WHERE u.id = @OrgUnitId;
+            SELECT coalesce(u.short_name, u.name) AS Name FROM ekis.org_unit u WHERE u.id = @OrgUnitId;
             SELECT t.title FROM ekis.template_version t WHERE t.id = @TemplateVersionId;
             SELECT c.section, c.row_code AS Row, c.column_code AS Column, c.s1, c.s2, c.s3, coalesce(v.value::text, v.text_value) AS Value
             FROM ekis.report_value v JOIN ekis.template_cell c ON c.cell_id = v.cell_id WHERE v.report_id = @Id;
@@ -77,7 +76,7 @@ public sealed class ReportForm(NpgsqlDataSource db, TimeProvider clock)
               AND (t.to_status IN ('returned_by_municipality', 'returned_by_region') OR t.from_status IS NULL)
             ORDER BY t.at DESC, t.id DESC LIMIT 1;
             """, new { head.Id, head.OrgUnitId, head.TemplateVersionId, head.CampaignId, head.Version }, cancellationToken: ct));
-        var unit = await multi.ReadSingleAsync<(string Name, string? Director)>();
+        var unitName = await multi.ReadSingleAsync<string>();
         var formTitle = await multi.ReadSingleAsync<string>();
         var values = (await multi.ReadAsync<Stored>()).ToList();
         var previous = (await multi.ReadAsync<Stored>()).ToList();
@@ -105,13 +104,14 @@ public sealed class ReportForm(NpgsqlDataSource db, TimeProvider clock)
             .Distinct()
             .OrderBy(i => i.S1, KeyOrder).ThenBy(i => i.S2, KeyOrder).ThenBy(i => i.S3, KeyOrder)
             .ToList();
-        var title = JsonSerializer.Deserialize<Dictionary<string, string>>(head.Title) ?? [];
+        var titleBlock = TitleFields.Of(template, head.Registry);
+        var title = TitleFields.Shown(titleBlock, head.Title, head.Registry);
         var lastDay = new[] { head.DueDate, head.ExtensionUntil ?? head.DueDate, head.ResubmitUntil ?? head.DueDate }.Max();
-        return new Result(head, template, unit.Name, formTitle, title,
+        return new Result(head, template, unitName, formTitle, title,
             values.Where(v => v.Value is not null).ToDictionary(v => CellKey(v.Section, v.Row, v.Column, v.S1, v.S2, v.S3), v => v.Value!),
             head.Version > 1 ? previous.Where(v => v.Value is not null).ToDictionary(v => CellKey(v.Section, v.Row, v.Column, v.S1, v.S2, v.S3), v => v.Value!) : null,
             instances, explanations, comments, editable, editable && canSubmitRight, reason, note, lastDay)
-        { IsRespondent = scope.IsSchool, RegistryDirector = unit.Director };
+        { IsRespondent = scope.IsSchool, TitleBlock = titleBlock };
     }
 
     /// <summary>Dictionary keys in their natural order: numeric ones by value (2 before 10), others as text.</summary>

@@ -4,11 +4,18 @@ using Npgsql;
 
 namespace EKIS.Reporting.Features.Reports;
 
-/// <summary>A report's head row as every report slice reads it — only through the role's scope.</summary>
+/// <summary>
+/// A report's head row as every report slice reads it — only through the role's scope. The respondent's
+/// registry values for the title (ОКПО, full name, director) come along from the row the head joins anyway.
+/// </summary>
 public sealed record ReportHead(long Id, long CampaignId, long OrgUnitId, long MunicipalityId, int Version, string Status, int RowVersion,
     long TemplateVersionId, int Year, string Period, DateOnly DueDate, string CampaignStatus,
-    DateOnly? ExtensionUntil, DateOnly? ResubmitUntil, string Title, DateTime TemplateLoadedAt)
+    DateOnly? ExtensionUntil, DateOnly? ResubmitUntil, string Title, DateTime TemplateLoadedAt,
+    string? RegistryOkpo, string RegistryName, string? RegistryDirector)
 {
+    public TitleFields.Registry Registry => new(RegistryOkpo, RegistryName, RegistryDirector);
+
+
     public bool IsEditableStatus => Status is ReportStatus.Draft or ReportStatus.ReturnedByMunicipality or ReportStatus.ReturnedByRegion;
 
     /// <summary>Whether the respondent may still edit or send on <paramref name="today"/>: before the due date, within an extension, or within the resubmission date of a return or reopening.</summary>
@@ -99,7 +106,8 @@ internal static class ReportAccess
                r.version, r.status, r.row_version AS RowVersion,
                c.template_version_id AS TemplateVersionId, c.year, c.period, c.due_date AS DueDate, c.status AS CampaignStatus,
                r.extension_until AS ExtensionUntil, r.resubmit_until AS ResubmitUntil, r.title::text AS Title,
-               t.loaded_at AS TemplateLoadedAt
+               t.loaded_at AS TemplateLoadedAt,
+               u.okpo AS RegistryOkpo, u.name AS RegistryName, u.director AS RegistryDirector
         FROM ekis.report r
         JOIN ekis.campaign c ON c.id = r.campaign_id
         JOIN ekis.template_version t ON t.id = c.template_version_id

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Dapper;
 using EKIS.Reporting.Features.Access;
 using EKIS.Reporting.Features.Campaigns;
@@ -56,7 +55,7 @@ public sealed class ReportValues(NpgsqlDataSource db)
         var cells = stored
             .Select(x => new CellValue(x.Section, x.Row, x.Column, x.Value?.ToString(CultureInfo.InvariantCulture) ?? x.TextValue, x.S1, x.S2, x.S3))
             .ToList();
-        var title = JsonSerializer.Deserialize<Dictionary<string, string>>(head.Title) ?? [];
+        var title = TitleFields.Shown(TitleFields.Of(template, head.Registry), head.Title, head.Registry);
         return new Result(head, title, cells, BuildModel(template, head, title, cells), template);
     }
 

@@ -24,7 +24,7 @@ public sealed class SaveValues(NpgsqlDataSource db, TimeProvider clock)
     public const string Upload = "upload";
     public const string Import = "import";
 
-    /// <summary>An empty or null value clears the cell. <paramref name="Title"/> fields given replace the stored ones.</summary>
+    /// <summary>An empty or null value clears the cell. <paramref name="Title"/> fields given replace the stored ones (<see cref="TitleFields.Apply"/>).</summary>
     public sealed record Command(long ReportId, int RowVersion, IReadOnlyList<CellValue> Cells,
         IReadOnlyDictionary<string, string>? Title = null, string Source = Typed);
 
@@ -56,6 +56,18 @@ public sealed class SaveValues(NpgsqlDataSource db, TimeProvider clock)
             return new Result(Outcome.Stale, head.RowVersion, 0, StaleMessage);
 
         var template = await TemplateCache.GetAsync(c, head.TemplateVersionId, head.TemplateLoadedAt, tx.Transaction, ct);
+        // The title is written whole: the stored fields the form knows (anything else written before the
+        // fields were enforced is dropped) with the typed ones applied under the template's keys.
+        string? title = null;
+        if (cmd.Title is not null)
+        {
+            var fields = TitleFields.Of(template, head.Registry);
+            var merged = TitleFields.Known(fields, head.Title);
+            if (TitleFields.Apply(fields, cmd.Title, merged) is { } refused)
+                return new Result(Outcome.Invalid, head.RowVersion, 0, refused);
+            title = JsonSerializer.Serialize(merged);
+        }
+
         var errors = new List<CellError>();
         var parsed = new List<(CellValue Cell, string Section, string Row, string Column, string? Number, string? Text)>();
         var seen = new HashSet<(string, string, string, string?, string?, string?)>();
@@ -101,18 +113,6 @@ public sealed class SaveValues(NpgsqlDataSource db, TimeProvider clock)
             WHERE v.value IS DISTINCT FROM i.num::numeric OR v.text_value IS DISTINCT FROM i.txt
             """, new { tv = head.TemplateVersionId, id = head.Id, sections, rows, columns, s1, s2, s3, nums, texts }, tx.Transaction, cancellationToken: ct))).ToList();
 
-        string? title = null;
-        if (cmd.Title is not null)
-        {
-            var merged = JsonSerializer.Deserialize<Dictionary<string, string>>(head.Title) ?? [];
-            foreach (var (k, v) in cmd.Title)
-            {
-                if (!template.Title.Any(f => string.Equals(f.Field, k, StringComparison.OrdinalIgnoreCase)))
-                    return new Result(Outcome.Invalid, head.RowVersion, 0, $"Поля титула «{k}» нет в форме.");
-                merged[k] = v.Trim();
-            }
-            title = JsonSerializer.Serialize(merged);
-        }
         if (changes.Count == 0 && title is null)
             return new Result(Outcome.Saved, head.RowVersion, 0);
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Dapper;
 using EKIS.Reporting.Features.Access;
+using EKIS.Reporting.Features.Campaigns;
 using EKIS.Reporting.Infrastructure.Actors;
 using EKIS.Reporting.Infrastructure.Database;
 using Npgsql;
@@ -19,10 +20,11 @@ public sealed class StartReport(NpgsqlDataSource db)
     {
         await using var tx = await db.BeginAsAsync(actor, ct);
         var c = tx.Connection;
-        var unit = await c.QuerySingleOrDefaultAsync<(string? Okpo, string Name, string? Director)?>(new CommandDefinition("""
-            SELECT u.okpo, u.name, u.director
+        var unit = await c.QuerySingleOrDefaultAsync<(string? Okpo, string Name, string? Director, long TemplateVersionId, DateTime LoadedAt)?>(new CommandDefinition("""
+            SELECT u.okpo, u.name, u.director, k.template_version_id, t.loaded_at
             FROM ekis.campaign_respondent cr
             JOIN ekis.campaign k ON k.id = cr.campaign_id AND k.status = 'open'
+            JOIN ekis.template_version t ON t.id = k.template_version_id
             JOIN ekis.org_unit u ON u.id = cr.org_unit_id
             WHERE cr.campaign_id = @campaignId AND cr.org_unit_id = @orgUnitId AND cr.dropped_at IS NULL
               AND ekis.covers_on(@role, @unit, cr.org_unit_id, coalesce(k.reference_date, k.due_date))
@@ -38,7 +40,9 @@ public sealed class StartReport(NpgsqlDataSource db)
         var remembered = await c.ExecuteScalarAsync<string?>(new CommandDefinition(
             "SELECT title::text FROM ekis.report WHERE org_unit_id = @orgUnitId ORDER BY updated_at DESC LIMIT 1",
             new { orgUnitId }, tx.Transaction, cancellationToken: ct));
-        var title = remembered is null ? new Dictionary<string, string>() : JsonSerializer.Deserialize<Dictionary<string, string>>(remembered) ?? [];
+        // Only what the school typed is remembered, and only the fields this form has.
+        var fields = TitleFields.Of(await TemplateCache.GetAsync(c, u.TemplateVersionId, u.LoadedAt, tx.Transaction, ct), new(u.Okpo, u.Name, u.Director));
+        Dictionary<string, string> title = remembered is null ? [] : TitleFields.Known(fields.Where(f => f.Editable).ToList(), remembered);
         title["okpo"] = u.Okpo ?? "";
         title["name"] = u.Name;
         if (!string.IsNullOrWhiteSpace(u.Director)) title["leader_fio"] = u.Director;
