@@ -5,7 +5,7 @@ using EKIS.Reporting.Infrastructure.Actors;
 namespace EKIS.Reporting.Tests.Reports;
 
 /// <summary>Issue 6, items 2, 3, 8, 10: «Мои формы» and the entry page of a school, through HTTP.</summary>
-public sealed class EntryPageTests : ReportPageTest
+public sealed partial class EntryPageTests : ReportPageTest
 {
     [Test]
     public async Task Director_starts_fills_checks_explains_the_warning_sends_and_then_sees_the_report_read_only()
@@ -253,11 +253,20 @@ public sealed class EntryPageTests : ReportPageTest
         var id = await StartedReportAsync();
         await SaveOkAsync(client, id, [Cell("1", "01", "3", "61"), .. CleanJsonCells()[1..]], FullJsonTitle);
         var response = await SubmitAsync(client, id);
-        var page = Decode(await response.Content.ReadAsStringAsync());
+        var html = await response.Content.ReadAsStringAsync();
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.UnprocessableEntity));
-        Assert.That(page, Does.Contain("В отчёте есть ошибки").And.Contain("Контроль 1"));
+        Assert.That(Decode(html), Does.Contain("В отчёте есть ошибки"));
+        // Issue 10, point 15: the findings reach the page's script with their cells, which it lists with links like «Проверить».
+        var data = System.Text.Json.JsonDocument.Parse(EntryData().Match(html).Groups[1].Value).RootElement;
+        var error = data.GetProperty("submitCheck").GetProperty("errors").EnumerateArray().Single(e => e.GetProperty("controlId").GetString() == "1");
+        Assert.That(error.GetProperty("message").GetString(), Does.Contain("Контроль 1"));
+        Assert.That(error.GetProperty("cells").EnumerateArray().Select(c => c.GetProperty("section").GetString() + "/" + c.GetProperty("row").GetString()),
+            Does.Contain("1/01"));
         Assert.That(await StatusAsync(id), Is.EqualTo("draft"));
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("<script type=\"application/json\" id=\"entry-data\">(.*?)</script>", System.Text.RegularExpressions.RegexOptions.Singleline)]
+    private static partial System.Text.RegularExpressions.Regex EntryData();
 
     [Test]
     public async Task Missing_antiforgery_token_is_a_bad_request_for_every_post()

@@ -38,6 +38,15 @@ public static class Browser
         TestContext.AddTestAttachment(path, description);
     }
 
+    /// <summary>Signs in on the sign-in page the browser shows and waits until it has left it (for the return address or the start page).</summary>
+    public static async Task SignInAsync(IPage page, string login, string password)
+    {
+        await page.FillAsync("input[name=login]", login);
+        await page.FillAsync("input[name=password]", password);
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync(url => !url.Contains("/Account/Login", StringComparison.OrdinalIgnoreCase), new PageWaitForURLOptions { Timeout = 60_000 });
+    }
+
     /// <summary>Waits until the entry page's autosave says «Сохранено в …» (not HasText: it matches case-insensitively, so «Не сохранено» would pass).</summary>
     public static Task WaitSavedAsync(IPage page) =>
         page.Locator("#save-state").Filter(new LocatorFilterOptions { HasTextRegex = new System.Text.RegularExpressions.Regex("^Сохранено в") })

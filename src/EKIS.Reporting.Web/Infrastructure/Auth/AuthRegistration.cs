@@ -24,9 +24,20 @@ public static class AuthRegistration
                 o.ExpireTimeSpan = TimeSpan.FromMinutes(30);
                 o.SlidingExpiration = true;
                 o.Events.OnValidatePrincipal = SessionValidation.ValidateAsync;
+                // No session (none, expired, or rejected by SessionValidation): a page goes to the sign-in page,
+                // a script's request gets 401 — fetch would follow the redirect and take the sign-in page for success.
+                o.Events.OnRedirectToLogin = ctx =>
+                {
+                    if (JsonRequests.Expects(ctx.Request))
+                        return JsonRequests.WriteAsync(ctx.Response, StatusCodes.Status401Unauthorized, JsonRequests.SignInAgain);
+                    ctx.Response.Redirect(ctx.RedirectUri);
+                    return Task.CompletedTask;
+                };
                 // A signed-in person without the right gets a plain 403 (rendered by the error page), not a redirect.
                 o.Events.OnRedirectToAccessDenied = ctx =>
                 {
+                    if (JsonRequests.Expects(ctx.Request))
+                        return JsonRequests.WriteAsync(ctx.Response, StatusCodes.Status403Forbidden, JsonRequests.NotAllowed);
                     ctx.Response.StatusCode = StatusCodes.Status403Forbidden;
                     return Task.CompletedTask;
                 };
@@ -67,6 +78,8 @@ public sealed class RequireChosenRoleMiddleware(RequestDelegate next)
             && !context.Request.Path.StartsWithSegments("/health")
             && !context.Request.Path.StartsWithSegments("/Error"))
         {
+            if (JsonRequests.Expects(context.Request))
+                return JsonRequests.WriteAsync(context.Response, StatusCodes.Status403Forbidden, JsonRequests.ChooseRole);
             context.Response.Redirect("/Account/ChooseRole");
             return Task.CompletedTask;
         }

@@ -3,6 +3,9 @@
 // is hidden), unsaved edits kept in localStorage until the server confirms them, sum hints beside
 // totals, «Проверить» with links to the offending cells, warning explanations, cell comments and the
 // value history of a cell. The server is authoritative: it validates every cell again.
+// Invalid entries are never sent: they stay marked (with the message beside the cell), counted in the
+// status line and kept in the draft until fixed. Only our own JSON counts as an answer: a session that
+// has ended answers 401, and the page keeps everything and asks to sign in again.
 (function () {
     'use strict';
     const root = document.getElementById('entry');
@@ -15,6 +18,7 @@
     const checkKey = 'ekis.report.' + reportId + '.check';
     let rowVersion = data.rowVersion;
     let pending = new Map();     // cell key -> {section,row,column,s1,s2,s3,value}
+    const invalid = new Map();   // cell key -> the same, for entries refused by the page or the server: kept, not sent
     let pendingTitle = {};
     let inFlight = null;
     let timer = null;
@@ -69,10 +73,32 @@
         if (n.value < 0 && !input.dataset.neg) return 'отрицательное значение недопустимо';
         return null;
     }
+    // The message is written beside the cell, not only in a tooltip that nobody hovers.
     function markInvalid(input, message) {
         const td = input.closest('td');
-        if (message) { td.classList.add('invalid'); input.setAttribute('aria-invalid', 'true'); input.title = message; }
-        else { td.classList.remove('invalid', 'server-invalid'); input.removeAttribute('aria-invalid'); input.removeAttribute('title'); }
+        let note = td.querySelector('.cell-error');
+        if (message) {
+            td.classList.add('invalid'); input.setAttribute('aria-invalid', 'true'); input.title = message;
+            if (!note) {
+                note = document.createElement('span');
+                note.className = 'cell-error';
+                note.id = input.id + '-error';
+                td.append(note);
+            }
+            note.textContent = message;
+            input.setAttribute('aria-describedby', note.id);
+        } else {
+            td.classList.remove('invalid', 'server-invalid'); input.removeAttribute('aria-invalid'); input.removeAttribute('title');
+            input.removeAttribute('aria-describedby');
+            if (note) note.remove();
+        }
+    }
+    // Russian plural forms: 1, 21 значение; 2–4, 22–24 значения; 5–20, 25… значений.
+    function notSaved(n) {
+        const d = n % 10, h = n % 100;
+        if (d === 1 && h !== 11) return n + ' значение не сохранено';
+        if (d >= 2 && d <= 4 && (h < 12 || h > 14)) return n + ' значения не сохранены';
+        return n + ' значений не сохранены';
     }
 
     // ---------- local draft (survives a browser crash) ----------
@@ -81,10 +107,11 @@
     }
     function storeDraft() {
         const cells = {};
+        invalid.forEach((v, k) => { cells[k] = v; });
         pending.forEach((v, k) => { cells[k] = v; });
         const hasTitle = Object.keys(pendingTitle).length > 0;
         try {
-            if (pending.size === 0 && !hasTitle) localStorage.removeItem(draftKey);
+            if (Object.keys(cells).length === 0 && !hasTitle) localStorage.removeItem(draftKey);
             else localStorage.setItem(draftKey, JSON.stringify({ at: new Date().toISOString(), rowVersion: rowVersion, cells: cells, title: pendingTitle }));
         } catch (e) { /* storage full or disabled: the server copy still works */ }
     }
@@ -92,14 +119,38 @@
     // ---------- save ----------
     const state = document.getElementById('save-state');
     const problem = document.getElementById('save-problem');
-    function setState(text, cls) { if (state) { state.textContent = text; state.className = 'save-state ' + (cls || ''); } }
+    const sessionBox = document.getElementById('session-ended');
+    let lastState = { text: state ? state.textContent : '', cls: '' };
+    // While entries are refused the status never says «Сохранено»: it counts them first.
+    function setState(text, cls) {
+        lastState = { text: text, cls: cls };
+        if (!state) return;
+        if (invalid.size === 0) { state.textContent = text; state.className = 'save-state ' + (cls || ''); return; }
+        const rest = cls === 'saved' ? 'Остальное ' + text.charAt(0).toLowerCase() + text.slice(1) + '.' : text;
+        state.textContent = notSaved(invalid.size) + ': исправьте отмеченные ячейки.' + (rest ? ' ' + rest : '');
+        state.className = 'save-state error';
+    }
+    function refreshState() { setState(lastState.text, lastState.cls); }
     function showProblem(text) { if (!problem) return; problem.textContent = text || ''; problem.hidden = !text; }
 
+    // The session is gone (expired, password changed elsewhere, deactivated): everything stays in the draft,
+    // and the page says so with a link that signs in in a new tab and comes back to this form, where the
+    // restore banner offers the unsaved cells. Typing here keeps going into the draft and tries again.
+    function sessionEnded() {
+        clearTimeout(timer);
+        if (sessionBox) sessionBox.hidden = false;
+        const unsaved = pending.size > 0 || invalid.size > 0 || Object.keys(pendingTitle).length > 0;
+        setState(unsaved ? 'Не сохранено: сеанс работы завершён, войдите снова.' : 'Сеанс работы завершён: войдите снова.', 'error');
+    }
+    function sessionBack() { if (sessionBox) sessionBox.hidden = true; }
+
     function queue(cell) {
-        if (stopped) return;
         pending.set(keyOf(cell), cell);
         storeDraft();
-        setState('Есть несохранённые изменения…', 'dirty');
+        // Stopped (stale, read-only): nothing more is sent, but what is typed stays in the draft for the reload.
+        if (stopped) { refreshState(); return; }
+        const signedOut = sessionBox && !sessionBox.hidden;
+        setState(signedOut ? 'Не сохранено: сеанс работы завершён, войдите снова.' : 'Есть несохранённые изменения…', signedOut ? 'error' : 'dirty');
         clearTimeout(timer);
         timer = setTimeout(save, 800);
     }
@@ -110,14 +161,29 @@
         return b;
     }
 
+    // X-Requested-With tells the server this is a script: no session is a 401, not a redirect to the sign-in page.
+    const scriptHeaders = { 'Accept': 'application/json', 'X-Requested-With': 'XMLHttpRequest' };
     // keepalive requests may not exceed 64 KB; bigger batches go as ordinary requests.
     function post(url, payload, keepalive) {
         const text = JSON.stringify(payload);
         return fetch(url, {
             method: 'POST', credentials: 'same-origin', keepalive: !!keepalive && text.length < 60000,
-            headers: { 'Content-Type': 'application/json', 'RequestVerificationToken': token, 'Accept': 'application/json' },
+            headers: Object.assign({ 'Content-Type': 'application/json', 'RequestVerificationToken': token }, scriptHeaders),
             body: text
         });
+    }
+    // Only our own JSON is an answer. A redirect that fetch followed (to the sign-in page), an HTML error page
+    // or a proxy's page is a failure whatever its status: res.ok alone would take the sign-in page for success.
+    async function answer(res) {
+        const type = (res.headers.get('Content-Type') || '').toLowerCase();
+        let json = null;
+        if (type.startsWith('application/json')) { try { json = await res.json(); } catch (e) { json = null; } }
+        const toSignIn = res.redirected && /^\/account\//i.test(new URL(res.url).pathname);
+        return {
+            status: res.status, json: json,
+            ok: res.status >= 200 && res.status < 300 && !res.redirected && json !== null,
+            signedOut: res.status === 401 || toSignIn
+        };
     }
 
     async function save(keepalive) {
@@ -131,46 +197,61 @@
         const sentTitle = Object.assign({}, pendingTitle);
         setState('Сохранение…', 'saving');
         const mine = (async () => {
-            let res, json = {};
+            let a;
             try {
-                res = await post(base + '?handler=Save', sent, keepalive);
-                json = await res.json().catch(() => ({}));
+                a = await answer(await post(base + '?handler=Save', sent, keepalive));
             } catch (e) {
                 setState('Нет связи с сервером: изменения сохранены в браузере и будут отправлены позже.', 'error');
                 timer = setTimeout(save, 5000);
                 return;
             }
-            if (res.ok) {
+            const json = a.json || {};
+            if (a.signedOut) {
+                sessionEnded();
+            } else if (a.ok && json.ok === true && Number.isInteger(json.rowVersion)) {
+                sessionBack();
                 rowVersion = json.rowVersion;
                 syncSubmitVersion();
                 sentCells.forEach((v, k) => { const now = pending.get(k); if (now && now.value === v.value) pending.delete(k); });
                 Object.keys(sentTitle).forEach(k => { if (pendingTitle[k] === sentTitle[k]) delete pendingTitle[k]; });
                 storeDraft();
                 showProblem('');
-                document.querySelectorAll('td.server-invalid').forEach(td => td.classList.remove('server-invalid'));
                 const t = new Date();
                 setState('Сохранено в ' + t.toLocaleTimeString('ru-RU', { hour: '2-digit', minute: '2-digit', second: '2-digit' }), 'saved');
                 if (pending.size > 0) timer = setTimeout(save, 300);
-            } else if (res.status === 422) {
-                // Nothing was saved: mark the refused cells, keep them out of the queue until changed, resend the rest.
-                (json.errors || []).forEach(e => {
+            } else if (a.json && a.status === 422) {
+                // Nothing was saved: the refused cells become invalid entries (marked, counted, kept in the draft,
+                // not resent until changed); the rest is sent again.
+                sessionBack();
+                const errors = json.errors || [];
+                errors.forEach(e => {
                     const k = keyOf(e);
+                    const now = pending.get(k), sentCell = sentCells.get(k);
+                    if (!now || !sentCell || now.value !== sentCell.value) return;   // changed meanwhile: goes again as it is now
                     pending.delete(k);
+                    invalid.set(k, now);
                     const el = document.getElementById(cellId(e.section, e.row, e.column, e.s1, e.s2, e.s3));
-                    if (el) { markInvalid(el, e.message); el.closest('td').classList.add('server-invalid'); }
+                    if (el && el.tagName === 'INPUT') { markInvalid(el, e.message); el.closest('td').classList.add('server-invalid'); }
                 });
                 storeDraft();
-                showProblem(json.message + ((json.errors || []).length ? ' ' + json.errors.map(e => 'стр. ' + e.row + ', гр. ' + e.column + ': ' + e.message).join('; ') : ''));
-                setState('Не сохранено: исправьте отмеченные ячейки.', 'error');
-                if ((json.errors || []).length === 0) { pendingTitle = {}; storeDraft(); }
+                updateHints();
+                showProblem((json.message || '') + (errors.length ? ' ' + errors.map(e => 'стр. ' + e.row + ', гр. ' + e.column + ': ' + e.message).join('; ') : ''));
+                setState(invalid.size > 0 ? '' : 'Не сохранено.', 'error');
+                if (errors.length === 0) { pendingTitle = {}; storeDraft(); }
                 else if (pending.size > 0) timer = setTimeout(save, 300);
-            } else if (res.status === 409 || res.status === 423 || res.status === 403 || res.status === 404) {
+            } else if (a.json && [400, 403, 404, 409, 423].includes(a.status)) {
                 stopped = true;
                 showProblem((json.message || 'Изменения не сохранены.') + ' Несохранённые значения остались в этом браузере.');
                 setState('Не сохранено.', 'error');
-                if (res.status === 409) addReloadButton();
+                if (a.status === 409) addReloadButton();
+            } else if (a.status === 400) {
+                // Not our JSON: the antiforgery check refused this page's token (signed in again as a new session).
+                stopped = true;
+                showProblem('Страница устарела (например, после повторного входа): обновите её. Несохранённые значения остались в этом браузере, после обновления их можно будет восстановить.');
+                setState('Не сохранено.', 'error');
+                addReloadButton();
             } else {
-                setState('Ошибка сервера при сохранении (' + res.status + '); повтор через 10 с.', 'error');
+                setState('Ошибка сервера при сохранении (' + a.status + '); повтор через 10 с.', 'error');
                 timer = setTimeout(save, 10000);
             }
         })();
@@ -204,7 +285,16 @@
         updateHints();
         const cell = addrOf(input);
         cell.value = input.value.trim();
-        if (msg) { pending.delete(keyOf(cell)); storeDraft(); return; }
+        const k = keyOf(cell);
+        if (msg) {
+            // Never sent (the server would refuse the whole batch), but kept in the draft until fixed.
+            pending.delete(k);
+            invalid.set(k, cell);
+            storeDraft();
+            refreshState();
+            return;
+        }
+        invalid.delete(k);
         queue(cell);
     }
     function onBlur(e) {
@@ -253,6 +343,8 @@
         return Array.from(scope.querySelectorAll('.v')).filter(el => codeKey(el.dataset.r) === codeKey(r) && codeKey(el.dataset.c) === codeKey(c));
     }
     function numberOf(el) {
+        // A refused entry is not a value: the hints leave it out.
+        if (el.tagName === 'INPUT' && el.closest('td').classList.contains('invalid')) return null;
         const n = parseNumber(el.tagName === 'INPUT' ? el.value : el.textContent);
         return n.empty || n.error ? null : n.value;
     }
@@ -331,12 +423,13 @@
         const inputs = Array.from(tr.querySelectorAll('input.v'));
         const filled = inputs.filter(i => i.value.trim() !== '');
         if (filled.length > 0 && !confirm('Удалить строку вместе с её значениями?')) return;
-        inputs.forEach(i => { const c = addrOf(i); c.value = ''; if (i.defaultValue !== '' || pending.has(keyOf(c))) queue(c); else pending.delete(keyOf(c)); });
+        inputs.forEach(i => { const c = addrOf(i); c.value = ''; invalid.delete(keyOf(c)); if (i.defaultValue !== '' || pending.has(keyOf(c))) queue(c); else pending.delete(keyOf(c)); });
         const addRow = Array.from(document.querySelectorAll('tr.row-add')).find(a => codeKey(a.dataset.r) === codeKey(tr.dataset.r));
         if (addRow) addRow.querySelectorAll('select.key-pick option').forEach(o => { if (o.value === tr.dataset.s1) o.disabled = false; });
         tr.remove();
         updateHints();
         storeDraft();
+        refreshState();
     }
 
     // ---------- restore after a crash ----------
@@ -362,7 +455,13 @@
             banner.hidden = true;
             cells.forEach(c => {
                 const el = document.getElementById(cellId(c.section, c.row, c.column, c.s1, c.s2, c.s3));
-                if (el && el.tagName === 'INPUT') { el.value = c.value; markInvalid(el, validate(el)); }
+                if (el && el.tagName === 'INPUT') {
+                    el.value = c.value;
+                    const msg = validate(el);
+                    markInvalid(el, msg);
+                    // Still invalid: back among the refused entries, not sent. Cells of another section go to the server, which checks them.
+                    if (msg) { invalid.set(keyOf(c), c); return; }
+                }
                 pending.set(keyOf(c), c);
             });
             titles.forEach(f => {
@@ -371,6 +470,8 @@
                 if (el) el.value = draft.title[f];
             });
             updateHints();
+            storeDraft();
+            refreshState();
             save();
         });
         document.getElementById('restore-no').addEventListener('click', () => {
@@ -460,10 +561,13 @@
             const note = document.createElement('span');
             note.className = 'muted';
             b.addEventListener('click', async () => {
-                const res = await post(base + '?handler=Explain', { controlId: f.controlId, explanation: ta.value });
-                const json = await res.json().catch(() => ({}));
-                note.textContent = res.ok ? ' Пояснение сохранено.' : ' ' + (json.message || 'Не сохранено.');
-                if (res.ok) { f.explanation = ta.value.trim() || null; storeCheck(); }
+                let a;
+                try { a = await answer(await post(base + '?handler=Explain', { controlId: f.controlId, explanation: ta.value })); }
+                catch (e) { note.textContent = ' Нет связи с сервером: пояснение не сохранено.'; return; }
+                if (a.signedOut) { sessionEnded(); note.textContent = ' Пояснение не сохранено: сеанс работы завершён, войдите снова.'; return; }
+                const saved = a.ok && a.json.ok === true;
+                note.textContent = saved ? ' Пояснение сохранено.' : ' ' + ((a.json && a.json.message) || 'Не сохранено.');
+                if (saved) { f.explanation = ta.value.trim() || null; storeCheck(); }
             });
             wrap.append(b, note);
         } else {
@@ -473,22 +577,29 @@
     }
     let lastCheck = null;
     function storeCheck() { if (lastCheck) sessionStorage.setItem(checkKey, JSON.stringify(lastCheck)); }
+    // The findings of «Проверить» and of a refused «Отправить» (the same shape) are shown the same way.
+    function showCheck(result) {
+        lastCheck = result;
+        storeCheck();
+        renderCheck(result);
+        const mine = [].concat(result.errors, result.warnings).flatMap(f => f.cells).filter(c => codeKey(c.section) === codeKey(data.section));
+        document.querySelectorAll('td.flagged').forEach(td => td.classList.remove('flagged'));
+        mine.forEach(c => { const el = document.getElementById(cellId(c.section, c.row, c.column, c.s1, c.s2, c.s3)); if (el) el.closest('td').classList.add('flagged'); });
+        const firstErr = result.errors.flatMap(f => f.cells).filter(c => codeKey(c.section) === codeKey(data.section));
+        if (firstErr.length) highlight(firstErr);
+    }
     async function runCheck() {
         const button = document.getElementById('check-button');
         button.disabled = true;
         try {
             if (inFlight) await inFlight;
             if (pending.size > 0 || Object.keys(pendingTitle).length > 0) await save();
-            const res = await post(base + '?handler=Check', {});
-            if (!res.ok) { showProblem('Проверка не выполнена (' + res.status + ').'); return; }
-            lastCheck = await res.json();
-            storeCheck();
-            renderCheck(lastCheck);
-            const mine = [].concat(lastCheck.errors, lastCheck.warnings).flatMap(f => f.cells).filter(c => codeKey(c.section) === codeKey(data.section));
-            document.querySelectorAll('td.flagged').forEach(td => td.classList.remove('flagged'));
-            mine.forEach(c => { const el = document.getElementById(cellId(c.section, c.row, c.column, c.s1, c.s2, c.s3)); if (el) el.closest('td').classList.add('flagged'); });
-            const firstErr = lastCheck.errors.flatMap(f => f.cells).filter(c => codeKey(c.section) === codeKey(data.section));
-            if (firstErr.length) highlight(firstErr);
+            const a = await answer(await post(base + '?handler=Check', {}));
+            if (a.signedOut) { sessionEnded(); return; }
+            if (!a.ok || !Array.isArray(a.json.errors)) { showProblem((a.json && a.json.message) || 'Проверка не выполнена (' + a.status + ').'); return; }
+            showCheck(a.json);
+        } catch (e) {
+            showProblem('Нет связи с сервером: проверка не выполнена.');
         } finally { button.disabled = false; }
     }
     document.getElementById('check-button').addEventListener('click', runCheck);
@@ -512,6 +623,12 @@
     const submitForm = document.getElementById('submit-form');
     if (submitForm) {
         submitForm.addEventListener('submit', async ev => {
+            // Refused entries would be lost silently: the report would go with the values the server holds.
+            if (invalid.size > 0) {
+                ev.preventDefault();
+                showProblem('Отчёт не отправлен: ' + notSaved(invalid.size) + '. Исправьте отмеченные ячейки.');
+                return;
+            }
             sessionStorage.removeItem(checkKey);
             if (pending.size === 0 && Object.keys(pendingTitle).length === 0 && !inFlight) return;
             ev.preventDefault();
@@ -573,9 +690,12 @@
         hist.textContent = 'Загрузка…';
         const q = new URLSearchParams({ handler: 'CellHistory', section: a.section, row: a.row, column: a.column });
         ['s1', 's2', 's3'].forEach(k => { if (a[k]) q.set(k, a[k]); });
-        const res = await fetch(base + '?' + q.toString(), { credentials: 'same-origin', headers: { 'Accept': 'application/json' } });
-        if (!res.ok) { hist.textContent = 'История недоступна.'; return; }
-        const rows = await res.json();
+        let h;
+        try { h = await answer(await fetch(base + '?' + q.toString(), { credentials: 'same-origin', headers: scriptHeaders })); }
+        catch (e) { hist.textContent = 'История недоступна: нет связи с сервером.'; return; }
+        if (h.signedOut) { sessionEnded(); hist.textContent = 'История недоступна: сеанс работы завершён, войдите снова.'; return; }
+        if (!h.ok || !Array.isArray(h.json)) { hist.textContent = 'История недоступна.'; return; }
+        const rows = h.json;
         if (rows.length === 0) { hist.textContent = 'Значение не менялось.'; return; }
         const table = document.createElement('table');
         table.className = 'grid history';
@@ -595,9 +715,11 @@
     async function sendComment(text) {
         if (!menuCell) return;
         const a = addrOf(menuCell);
-        const res = await post(base + '?handler=Comment', Object.assign({}, a, { comment: text }));
-        const json = await res.json().catch(() => ({}));
-        if (!res.ok) { alert(json.message || 'Комментарий не сохранён.'); return; }
+        let r;
+        try { r = await answer(await post(base + '?handler=Comment', Object.assign({}, a, { comment: text }))); }
+        catch (e) { alert('Нет связи с сервером: комментарий не сохранён.'); return; }
+        if (r.signedOut) { sessionEnded(); alert('Комментарий не сохранён: сеанс работы завершён, войдите снова.'); return; }
+        if (!r.ok || r.json.ok !== true) { alert((r.json && r.json.message) || 'Комментарий не сохранён.'); return; }
         const td = menuCell.closest('td');
         const t = text.trim();
         if (t) { td.dataset.comment = t; td.classList.add('has-comment'); }
@@ -615,5 +737,7 @@
 
     setupHints();
     restoreCheck();
+    // A refused «Отправить» comes back as the page with its findings: the same list, links and highlights as «Проверить».
+    if (data.submitCheck) showCheck(data.submitCheck);
     offerRestore();
 })();
