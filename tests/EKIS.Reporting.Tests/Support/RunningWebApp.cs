@@ -26,7 +26,8 @@ public sealed class RunningWebApp : IAsyncDisposable
         get { lock (_output) return _output.ToString(); }
     }
 
-    public static async Task<RunningWebApp> StartAsync()
+    /// <summary>Starts the app; <paramref name="environment"/> overrides the defaults (a null value removes a variable).</summary>
+    public static async Task<RunningWebApp> StartAsync(IDictionary<string, string?>? environment = null)
     {
         int port;
         using (var l = new TcpListener(IPAddress.Loopback, 0))
@@ -42,6 +43,7 @@ public sealed class RunningWebApp : IAsyncDisposable
             ["ASPNETCORE_URLS"] = address.ToString().TrimEnd('/'),
             ["EKIS_WEB_JOBS"] = "false",
         };
+        foreach (var (k, v) in environment ?? new Dictionary<string, string?>()) env[k] = v;
         var process = Process.Start(BuiltPrograms.StartInfo(BuiltPrograms.Web, env))!;
         var app = new RunningWebApp(process, address);
         process.OutputDataReceived += (_, e) => { lock (app._output) app._output.AppendLine(e.Data); };
