@@ -54,6 +54,21 @@ public static class BuiltPrograms
         return psi;
     }
 
+    /// <summary>
+    /// <c>dotnet run --no-build --project src/EKIS.Reporting.Web</c> with the test run's configuration:
+    /// what a newcomer types, launch profile included, without a second build. Same environment rules
+    /// as <see cref="StartInfo"/>.
+    /// </summary>
+    public static ProcessStartInfo DotnetRunWebStartInfo(IDictionary<string, string?> env)
+    {
+        var psi = StartInfo(Web, env);
+        psi.ArgumentList.Clear();
+        foreach (var a in new[] { "run", "--no-build", "-c", Configuration, "--project", Path.Combine(RepositoryRoot, "src", "EKIS.Reporting.Web") })
+            psi.ArgumentList.Add(a);
+        psi.WorkingDirectory = RepositoryRoot;
+        return psi;
+    }
+
     public sealed record Result(int ExitCode, string Output);
 
     public static Task<Result> RunAsync(string dll, IDictionary<string, string?> env, TimeSpan timeout, params string[] args) =>
