@@ -106,11 +106,10 @@ public sealed class ReportForm(NpgsqlDataSource db, TimeProvider clock)
             .OrderBy(i => i.S1, KeyOrder).ThenBy(i => i.S2, KeyOrder).ThenBy(i => i.S3, KeyOrder)
             .ToList();
         var title = JsonSerializer.Deserialize<Dictionary<string, string>>(head.Title) ?? [];
-        var lastDay = new[] { head.DueDate, head.ExtensionUntil ?? head.DueDate, head.ResubmitUntil ?? head.DueDate }.Max();
         return new Result(head, template, unit.Name, formTitle, title,
             values.Where(v => v.Value is not null).ToDictionary(v => CellKey(v.Section, v.Row, v.Column, v.S1, v.S2, v.S3), v => v.Value!),
             head.Version > 1 ? previous.Where(v => v.Value is not null).ToDictionary(v => CellKey(v.Section, v.Row, v.Column, v.S1, v.S2, v.S3), v => v.Value!) : null,
-            instances, explanations, comments, editable, editable && canSubmitRight, reason, note, lastDay)
+            instances, explanations, comments, editable, editable && canSubmitRight, reason, note, head.LastDay)
         { IsRespondent = scope.IsSchool, RegistryDirector = unit.Director };
     }
 
