@@ -40,6 +40,9 @@ public sealed class ReportForm(NpgsqlDataSource db, TimeProvider clock)
         /// <summary>A school person looking at their own report (not a reviewer).</summary>
         public bool IsRespondent { get; init; }
 
+        /// <summary>No later version of this report exists (only the newest one is reviewed or corrected).</summary>
+        public bool IsNewest { get; init; } = true;
+
         /// <summary>The director as the registry names them; when the registry has none, the school types it in the title.</summary>
         public string? RegistryDirector { get; init; }
 
@@ -76,12 +79,14 @@ public sealed class ReportForm(NpgsqlDataSource db, TimeProvider clock)
             WHERE t.report_id = @Id AND t.comment IS NOT NULL
               AND (t.to_status IN ('returned_by_municipality', 'returned_by_region') OR t.from_status IS NULL)
             ORDER BY t.at DESC, t.id DESC LIMIT 1;
+            SELECT NOT EXISTS (SELECT 1 FROM ekis.report n WHERE n.campaign_id = @CampaignId AND n.org_unit_id = @OrgUnitId AND n.version > @Version);
             """, new { head.Id, head.OrgUnitId, head.TemplateVersionId, head.CampaignId, head.Version }, cancellationToken: ct));
         var unit = await multi.ReadSingleAsync<(string Name, string? Director)>();
         var formTitle = await multi.ReadSingleAsync<string>();
         var values = (await multi.ReadAsync<Stored>()).ToList();
         var previous = (await multi.ReadAsync<Stored>()).ToList();
         var note = await multi.ReadSingleOrDefaultAsync<Note>();
+        var isNewest = await multi.ReadSingleAsync<bool>();
 
         var explanations = await ReportNotes.ExplanationsAsync(conn, null, head.Id, ct);
         var comments = await ReportNotes.CommentsAsync(conn, null, head.Id, ct);
@@ -110,7 +115,7 @@ public sealed class ReportForm(NpgsqlDataSource db, TimeProvider clock)
             values.Where(v => v.Value is not null).ToDictionary(v => CellKey(v.Section, v.Row, v.Column, v.S1, v.S2, v.S3), v => v.Value!),
             head.Version > 1 ? previous.Where(v => v.Value is not null).ToDictionary(v => CellKey(v.Section, v.Row, v.Column, v.S1, v.S2, v.S3), v => v.Value!) : null,
             instances, explanations, comments, editable, editable && canSubmitRight, reason, note, head.LastDay)
-        { IsRespondent = scope.IsSchool, RegistryDirector = unit.Director };
+        { IsRespondent = scope.IsSchool, RegistryDirector = unit.Director, IsNewest = isNewest };
     }
 
     /// <summary>Dictionary keys in their natural order: numeric ones by value (2 before 10), others as text.</summary>
