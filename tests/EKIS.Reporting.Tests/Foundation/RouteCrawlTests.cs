@@ -78,6 +78,8 @@ public sealed class RouteCrawlTests
                 var response = await client.GetAsync(url);
                 if (Problem(route, response, anonymous, post: false) is { } p)
                     problems.Add($"GET {url} → {(int)response.StatusCode} {p}{await ExcerptAsync(response)}");
+                else if (await ShowsActorKeyAsync(response))
+                    problems.Add($"GET {url} shows an internal actor id (system:…) instead of a name (issue 10, point 16)");
             }
         }
         foreach (var route in _routes.Where(r => r.Method == "POST"))
@@ -117,6 +119,16 @@ public sealed class RouteCrawlTests
             && !location.StartsWith("/\\", StringComparison.Ordinal))
             return null;
         return "(expected 200, 403 or 404)";
+    }
+
+    /// <summary>The demo is written by system:cli; a page or JSON answer that shows authors must show them in words.</summary>
+    private static async Task<bool> ShowsActorKeyAsync(HttpResponseMessage response)
+    {
+        var type = response.Content.Headers.ContentType?.MediaType ?? "";
+        if (response.StatusCode != HttpStatusCode.OK || !(type.Contains("html", StringComparison.Ordinal) || type.Contains("json", StringComparison.Ordinal)))
+            return false;
+        var text = await response.Content.ReadAsStringAsync();
+        return text.Contains("system:", StringComparison.Ordinal);
     }
 
     private static async Task<string> ExcerptAsync(HttpResponseMessage response)

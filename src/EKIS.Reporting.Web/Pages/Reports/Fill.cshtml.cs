@@ -135,7 +135,7 @@ public sealed class FillModel(ReportForm form, SaveValues save, CheckReport chec
         if (changes is null) return Json(404, new { message = "Ячейка не найдена." });
         return Json(200, changes.Select(c => new
         {
-            at = c.At, who = c.Who, oldValue = ReportForm.Display(c.OldValue), newValue = ReportForm.Display(c.NewValue), version = c.Version,
+            at = c.At, who = ActorNames.Display(c.Who), oldValue = ReportForm.Display(c.OldValue), newValue = ReportForm.Display(c.NewValue), version = c.Version,
             source = c.Source switch { SaveValues.Typed => "ввод", SaveValues.Upload => "загрузка файла", SaveValues.Import => "импорт", _ => c.Source },
         }));
     }
