@@ -12,9 +12,12 @@ public static class JobServerRegistration
     /// </summary>
     public static IHostApplicationBuilder AddEkisJobServer(this IHostApplicationBuilder builder, JobsOptions jobs, string role)
     {
+        var identity = new JobServerIdentity($"{Environment.MachineName}:{role}:{Environment.ProcessId}");
+        builder.Services.AddSingleton(identity);
         builder.Services.AddHangfireServer((services, options) =>
         {
-            options.ServerName = $"{Environment.MachineName}:{role}:{Environment.ProcessId}";
+            options.ServerName = identity.ServerName;
+            options.HeartbeatInterval = TimeSpan.FromSeconds(Math.Max(1, jobs.HeartbeatSeconds));
             options.WorkerCount = jobs.EffectiveWorkerCount();
             options.Queues = jobs.Queues;
             options.ShutdownTimeout = TimeSpan.FromSeconds(30);

@@ -59,9 +59,7 @@ public static class WebRegistration
 
     public static WebApplication UseEkisWeb(this WebApplication app)
     {
-        if (!app.Environment.IsDevelopment())
-            app.UseExceptionHandler("/Error");
-        app.UseStatusCodePagesWithReExecute("/Error", "?code={0}");
+        app.UseEkisErrorPages();
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseEkisProxy();
         app.UseSerilogRequestLogging(o =>
@@ -89,6 +87,25 @@ public static class WebRegistration
         }).RequireAuthorization(Policies.Admin);
         app.MapRazorPages();
         return app;
+    }
+
+    /// <summary>
+    /// Outside Development (the default: the quick start runs as production) a failure shows the Russian
+    /// error page with a reference id — the request's trace id — and the details go only to the log, in one
+    /// line with the same id written by the error page (so the middleware's own line is suppressed).
+    /// Development keeps the developer page. 404, 403 and the like get the same Russian page.
+    /// </summary>
+    private static void UseEkisErrorPages(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler(new ExceptionHandlerOptions
+            {
+                ExceptionHandlingPath = "/Error",
+                SuppressDiagnosticsCallback = c => c.ExceptionHandledBy == Microsoft.AspNetCore.Diagnostics.ExceptionHandledType.ExceptionHandlingPath,
+            });
+        }
+        app.UseStatusCodePagesWithReExecute("/Error", "?code={0}");
     }
 
     /// <summary>Logs where the app listens once Kestrel has bound, so a newcomer sees the URL to open.</summary>

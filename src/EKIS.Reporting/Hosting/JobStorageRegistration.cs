@@ -22,6 +22,16 @@ public sealed class JobsOptions
 
     public string[] Queues { get; set; } = ["critical", "default", "reports"];
 
+    /// <summary>
+    /// How often a job server reports that it is alive (Hangfire's heartbeat; Hangfire's default 30 s).
+    /// Every host of one installation should use the same value: readiness calls a server whose last
+    /// heartbeat is older than <see cref="StaleAfter"/> lost (its database, or its process).
+    /// </summary>
+    public int HeartbeatSeconds { get; set; } = 30;
+
+    /// <summary>A server silent for three heartbeats has lost its database or died.</summary>
+    public TimeSpan StaleAfter => TimeSpan.FromSeconds(3 * Math.Max(1, HeartbeatSeconds));
+
     /// <summary>Workers that fit the pool: each busy worker holds one connection, and the server's
     /// own components (heartbeat, schedulers, long-polling listener) need a few more.</summary>
     public int EffectiveWorkerCount()
@@ -39,6 +49,13 @@ public sealed class JobsOptions
         if (int.TryParse(config["EKIS_JOB_WORKERS"], out var workers)) o.WorkerCount = workers;
         return o;
     }
+}
+
+/// <summary>The name of the job server running in this process (registered only where one runs).</summary>
+public sealed record JobServerIdentity(string ServerName)
+{
+    /// <summary>Hangfire names a server <c>{ServerName}:{process}:{guid}</c>.</summary>
+    public bool Owns(string serverId) => serverId.StartsWith(ServerName + ":", StringComparison.Ordinal);
 }
 
 public static class JobStorageRegistration

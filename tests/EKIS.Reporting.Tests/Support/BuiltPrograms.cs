@@ -23,7 +23,11 @@ public static class BuiltPrograms
         return File.Exists(path) ? path : throw new FileNotFoundException($"Build output not found: {path}");
     }
 
-    /// <summary>Environment for a child host: never inherits a real EKIS_DB, logs into the run's folder.</summary>
+    /// <summary>
+    /// Environment for a child host: never inherits a real EKIS_DB, logs into the run's folder.
+    /// An entry of <paramref name="env"/> with a null value removes that variable (e.g. to run the
+    /// web app without ASPNETCORE_ENVIRONMENT, the way <c>dotnet run</c> does).
+    /// </summary>
     public static ProcessStartInfo StartInfo(string dll, IDictionary<string, string?> env, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet")
@@ -42,7 +46,26 @@ public static class BuiltPrograms
         psi.Environment["EKIS_LOG_DIR"] = Path.Combine(TestDatabase.StateFolder, "logs");
         psi.Environment["DOTNET_ENVIRONMENT"] = "Testing";
         psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
-        foreach (var (k, v) in env) psi.Environment[k] = v;
+        foreach (var (k, v) in env)
+        {
+            if (v is null) psi.Environment.Remove(k);
+            else psi.Environment[k] = v;
+        }
+        return psi;
+    }
+
+    /// <summary>
+    /// <c>dotnet run --no-build --project src/EKIS.Reporting.Web</c> with the test run's configuration:
+    /// what a newcomer types, launch profile included, without a second build. Same environment rules
+    /// as <see cref="StartInfo"/>.
+    /// </summary>
+    public static ProcessStartInfo DotnetRunWebStartInfo(IDictionary<string, string?> env)
+    {
+        var psi = StartInfo(Web, env);
+        psi.ArgumentList.Clear();
+        foreach (var a in new[] { "run", "--no-build", "-c", Configuration, "--project", Path.Combine(RepositoryRoot, "src", "EKIS.Reporting.Web") })
+            psi.ArgumentList.Add(a);
+        psi.WorkingDirectory = RepositoryRoot;
         return psi;
     }
 

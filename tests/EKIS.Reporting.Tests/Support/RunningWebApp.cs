@@ -26,23 +26,28 @@ public sealed class RunningWebApp : IAsyncDisposable
         get { lock (_output) return _output.ToString(); }
     }
 
-    public static async Task<RunningWebApp> StartAsync()
+    /// <summary>Starts the app; <paramref name="environment"/> overrides the defaults (a null value removes a variable).</summary>
+    public static Task<RunningWebApp> StartAsync(IDictionary<string, string?>? environment = null) =>
+        StartAsync(env => BuiltPrograms.StartInfo(BuiltPrograms.Web, env), environment);
+
+    /// <summary>
+    /// Starts the app the way the README's quick start does — <c>dotnet run --project src/EKIS.Reporting.Web</c>
+    /// (without building: the test run built it), so the launch profile applies.
+    /// </summary>
+    public static Task<RunningWebApp> StartWithDotnetRunAsync(IDictionary<string, string?>? environment = null) =>
+        StartAsync(BuiltPrograms.DotnetRunWebStartInfo, environment);
+
+    private static async Task<RunningWebApp> StartAsync(Func<IDictionary<string, string?>, ProcessStartInfo> startInfo, IDictionary<string, string?>? environment)
     {
-        int port;
-        using (var l = new TcpListener(IPAddress.Loopback, 0))
-        {
-            l.Start();
-            port = ((IPEndPoint)l.LocalEndpoint).Port;
-            l.Stop();
-        }
-        var address = new Uri($"http://127.0.0.1:{port}");
+        var address = new Uri($"http://127.0.0.1:{FreePort()}");
         var env = new Dictionary<string, string?>
         {
             ["EKIS_DB"] = TestDatabase.ConnectionString,
             ["ASPNETCORE_URLS"] = address.ToString().TrimEnd('/'),
             ["EKIS_WEB_JOBS"] = "false",
         };
-        var process = Process.Start(BuiltPrograms.StartInfo(BuiltPrograms.Web, env))!;
+        foreach (var (k, v) in environment ?? new Dictionary<string, string?>()) env[k] = v;
+        var process = Process.Start(startInfo(env))!;
         var app = new RunningWebApp(process, address);
         process.OutputDataReceived += (_, e) => { lock (app._output) app._output.AppendLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { lock (app._output) app._output.AppendLine(e.Data); };
@@ -50,7 +55,7 @@ public sealed class RunningWebApp : IAsyncDisposable
         process.BeginErrorReadLine();
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var deadline = DateTime.UtcNow.AddSeconds(120);
         while (DateTime.UtcNow < deadline && !process.HasExited)
         {
             try
@@ -63,6 +68,13 @@ public sealed class RunningWebApp : IAsyncDisposable
         }
         await app.DisposeAsync();
         throw new InvalidOperationException("The web app did not become ready:\n" + app.Output);
+    }
+
+    public static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

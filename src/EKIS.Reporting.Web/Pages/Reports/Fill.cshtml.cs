@@ -32,6 +32,13 @@ public sealed class FillModel(ReportForm form, SaveValues save, CheckReport chec
     public string? Problem { get; private set; }
     public CheckResult? SubmitCheck { get; private set; }
 
+    /// <summary>What a reviewer reading the form can do on the report's review page (empty for the school).</summary>
+    public IReadOnlyList<Review.ReviewDisplay.ReviewAction> ReviewActions =>
+        Report.IsRespondent ? [] : Review.ReviewDisplay.Actions(current.Required, Report.Head, Report.IsNewest);
+
+    /// <summary>A reviewer (not the school) reads the form: it links back to the review.</summary>
+    public bool IsReviewer => !Report.IsRespondent && current.Required.Role is Features.Access.Roles.MunicipalOperator or Features.Access.Roles.RegionalAnalyst or Features.Access.Roles.Admin;
+
     public async Task<IActionResult> OnGetAsync(long id, string? section, CancellationToken ct)
     {
         Notice = TempData["Notice"] as string;
@@ -146,7 +153,7 @@ public sealed class FillModel(ReportForm form, SaveValues save, CheckReport chec
         if (changes is null) return Json(404, new { message = "Ячейка не найдена." });
         return Json(200, changes.Select(c => new
         {
-            at = c.At, who = c.Who, oldValue = ReportForm.Display(c.OldValue), newValue = ReportForm.Display(c.NewValue), version = c.Version,
+            at = c.At, who = ActorNames.Display(c.Who), oldValue = ReportForm.Display(c.OldValue), newValue = ReportForm.Display(c.NewValue), version = c.Version,
             source = c.Source switch { SaveValues.Typed => "ввод", SaveValues.Upload => "загрузка файла", SaveValues.Import => "импорт", _ => c.Source },
         }));
     }

@@ -11,6 +11,12 @@ public sealed class PrintModel(ReportForm form, ReportReview review, CurrentScop
     public ReportForm.Result Report { get; private set; } = null!;
     public IReadOnlyList<ReportReview.Transition> History { get; private set; } = [];
 
+    /// <summary>
+    /// A section with more than five columns (the name, the row code and four or more values) is printed
+    /// on a landscape sheet; narrower ones stay portrait with the title page.
+    /// </summary>
+    public static bool IsWide(EKIS.Reporting.Templates.Model.TemplateSection section) => section.Columns.Count > 5;
+
     public async Task<IActionResult> OnGetAsync(long id, CancellationToken ct)
     {
         var r = await form.GetAsync(current.Required, id, ct);

@@ -120,5 +120,5 @@ public sealed class ReportModel(ReviewReport details, CheckReport check, ReportR
     private static string? Clean(string? comment) => string.IsNullOrWhiteSpace(comment) ? null : comment.Trim();
 
     /// <summary>The last day the respondent may still edit and send: due date, extension or resubmission date.</summary>
-    public DateOnly LastDay => new[] { Report.Head.DueDate, Report.Head.ExtensionUntil ?? Report.Head.DueDate, Report.Head.ResubmitUntil ?? Report.Head.DueDate }.Max();
+    public DateOnly LastDay => Report.Head.LastDay;
 }

@@ -57,5 +57,41 @@ public static class ReviewDisplay
         _ => "st-none",
     };
 
+    /// <summary>What a reviewer can do to a report on its review page.</summary>
+    public enum ReviewAction { Accept, Return, Withdraw, Extend, Reopen }
+
+    /// <summary>
+    /// The review actions a role has on a report in its status, if it is the newest version (an older one
+    /// has none) — the review page shows their forms, the read-only form view links to them.
+    /// </summary>
+    public static IReadOnlyList<ReviewAction> Actions(AccessScope scope, Features.Reports.ReportHead report, bool isNewest)
+    {
+        var status = report.Status;
+        var actions = new List<ReviewAction>();
+        if (!isNewest) return actions;
+        if (scope.Role == Roles.MunicipalOperator)
+        {
+            if (status == Features.Reports.ReportStatus.Submitted) actions.AddRange([ReviewAction.Accept, ReviewAction.Return]);
+            if (status == Features.Reports.ReportStatus.AcceptedByMunicipality) actions.Add(ReviewAction.Withdraw);
+        }
+        else if (scope.IsRegional)
+        {
+            if (status == Features.Reports.ReportStatus.AcceptedByMunicipality) actions.Add(ReviewAction.Accept);
+            if (status is Features.Reports.ReportStatus.AcceptedByMunicipality or Features.Reports.ReportStatus.Submitted) actions.Add(ReviewAction.Return);
+            if (report.IsEditableStatus) actions.Add(ReviewAction.Extend);
+            if (status == Features.Reports.ReportStatus.AcceptedByRegion) actions.Add(ReviewAction.Reopen);
+        }
+        return actions;
+    }
+
+    public static string ActionTitle(ReviewAction action) => action switch
+    {
+        ReviewAction.Accept => "принять",
+        ReviewAction.Return => "вернуть на доработку",
+        ReviewAction.Withdraw => "отозвать принятие",
+        ReviewAction.Extend => "продлить срок",
+        _ => "открыть новую версию",
+    };
+
     public static string StatusTitle(string? status) => status is null ? "не начат" : EKIS.Reporting.Features.Reports.ReportStatus.Title(status);
 }

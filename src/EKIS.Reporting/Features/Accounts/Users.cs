@@ -17,7 +17,22 @@ public sealed class Users(NpgsqlDataSource db, PasswordLinks links)
 
     public sealed record Created(long UserId, string? InvitationLink, string? MailedTo);
 
-    public sealed record Summary(long Id, string Login, string FullName, string? Email, string Status, string Roles, DateTime CreatedAt);
+    /// <summary>
+    /// One row of the account list. Properties, not a positional record: Dapper fills a positional
+    /// record only when the SELECT lists its columns in the constructor's order, and this list once
+    /// answered 500 because <c>created_at</c> and <c>roles</c> were swapped (issue 10, point 7).
+    /// Properties are matched by name, whatever the order of the columns.
+    /// </summary>
+    public sealed record Summary
+    {
+        public required long Id { get; init; }
+        public required string Login { get; init; }
+        public required string FullName { get; init; }
+        public string? Email { get; init; }
+        public required string Status { get; init; }
+        public required string Roles { get; init; }
+        public required DateTime CreatedAt { get; init; }
+    }
 
     public sealed record AssignmentRow(long Id, string Role, long? OrgUnitId, string? OrgUnitName, string Status, DateOnly StartsOn, DateOnly? EndsOn, string GrantedBy, DateTime GrantedAt, string? Rights);
 

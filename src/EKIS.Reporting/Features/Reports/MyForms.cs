@@ -13,7 +13,7 @@ public sealed class MyForms(NpgsqlDataSource db, TimeProvider clock)
         public string StatusTitle => Status is null ? "не начат" : ReportStatus.Title(Status);
 
         /// <summary>The last day the respondent may still send: the latest of the due date, its extension and a return's resubmission date.</summary>
-        public DateOnly LastDay => new[] { DueDate, ExtensionUntil ?? DueDate, ResubmitUntil ?? DueDate }.Max();
+        public DateOnly LastDay => ReportHead.LastDayOf(DueDate, ExtensionUntil, ResubmitUntil);
     }
 
     public sealed record Item(Row Form, int DaysLeft);

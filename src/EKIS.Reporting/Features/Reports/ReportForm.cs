@@ -42,6 +42,9 @@ public sealed class ReportForm(NpgsqlDataSource db, TimeProvider clock)
         /// <summary>The title block's fields: what the page shows, what a school may type and how long (<see cref="TitleFields"/>).</summary>
         public IReadOnlyList<TitleFields.Field> TitleBlock { get; init; } = [];
 
+        /// <summary>No later version of this report exists (only the newest one is reviewed or corrected).</summary>
+        public bool IsNewest { get; init; } = true;
+
         /// <summary>The period as the template's s_time dictionary names it («ноябрь», «За год»), else its code.</summary>
         public string PeriodTitle => Template.Dictionary("s_time")?.Terms.FirstOrDefault(t => Codes.Same(t.Id, Head.Period))?.Text ?? Head.Period;
 
@@ -75,12 +78,14 @@ public sealed class ReportForm(NpgsqlDataSource db, TimeProvider clock)
             WHERE t.report_id = @Id AND t.comment IS NOT NULL
               AND (t.to_status IN ('returned_by_municipality', 'returned_by_region') OR t.from_status IS NULL)
             ORDER BY t.at DESC, t.id DESC LIMIT 1;
+            SELECT NOT EXISTS (SELECT 1 FROM ekis.report n WHERE n.campaign_id = @CampaignId AND n.org_unit_id = @OrgUnitId AND n.version > @Version);
             """, new { head.Id, head.OrgUnitId, head.TemplateVersionId, head.CampaignId, head.Version }, cancellationToken: ct));
         var unitName = await multi.ReadSingleAsync<string>();
         var formTitle = await multi.ReadSingleAsync<string>();
         var values = (await multi.ReadAsync<Stored>()).ToList();
         var previous = (await multi.ReadAsync<Stored>()).ToList();
         var note = await multi.ReadSingleOrDefaultAsync<Note>();
+        var isNewest = await multi.ReadSingleAsync<bool>();
 
         var explanations = await ReportNotes.ExplanationsAsync(conn, null, head.Id, ct);
         var comments = await ReportNotes.CommentsAsync(conn, null, head.Id, ct);
@@ -106,12 +111,11 @@ public sealed class ReportForm(NpgsqlDataSource db, TimeProvider clock)
             .ToList();
         var titleBlock = TitleFields.Of(template, head.Registry);
         var title = TitleFields.Shown(titleBlock, head.Title, head.Registry);
-        var lastDay = new[] { head.DueDate, head.ExtensionUntil ?? head.DueDate, head.ResubmitUntil ?? head.DueDate }.Max();
         return new Result(head, template, unitName, formTitle, title,
             values.Where(v => v.Value is not null).ToDictionary(v => CellKey(v.Section, v.Row, v.Column, v.S1, v.S2, v.S3), v => v.Value!),
             head.Version > 1 ? previous.Where(v => v.Value is not null).ToDictionary(v => CellKey(v.Section, v.Row, v.Column, v.S1, v.S2, v.S3), v => v.Value!) : null,
-            instances, explanations, comments, editable, editable && canSubmitRight, reason, note, lastDay)
-        { IsRespondent = scope.IsSchool, TitleBlock = titleBlock };
+            instances, explanations, comments, editable, editable && canSubmitRight, reason, note, head.LastDay)
+        { IsRespondent = scope.IsSchool, TitleBlock = titleBlock, IsNewest = isNewest };
     }
 
     /// <summary>Dictionary keys in their natural order: numeric ones by value (2 before 10), others as text.</summary>

@@ -18,11 +18,19 @@ public sealed record ReportHead(long Id, long CampaignId, long OrgUnitId, long M
 
     public bool IsEditableStatus => Status is ReportStatus.Draft or ReportStatus.ReturnedByMunicipality or ReportStatus.ReturnedByRegion;
 
-    /// <summary>Whether the respondent may still edit or send on <paramref name="today"/>: before the due date, within an extension, or within the resubmission date of a return or reopening.</summary>
-    public bool WithinDeadline(DateOnly today) =>
-        today <= DueDate
-        || (ExtensionUntil is { } e && today <= e)
-        || (ResubmitUntil is { } r && today <= r);
+    /// <summary>The last day the respondent may still edit and send: the latest of the due date, an extension and the resubmission date of a return or reopening.</summary>
+    public DateOnly LastDay => LastDayOf(DueDate, ExtensionUntil, ResubmitUntil);
+
+    /// <summary>
+    /// The one home of the "last day" rule: whichever of the due date, the extension and the resubmission
+    /// date is latest (an earlier resubmission date does not shorten the due date). Campaign progress
+    /// spells the same rule in SQL (<c>greatest(...)</c>) for a whole campaign at once.
+    /// </summary>
+    public static DateOnly LastDayOf(DateOnly dueDate, DateOnly? extensionUntil, DateOnly? resubmitUntil) =>
+        new[] { dueDate, extensionUntil ?? dueDate, resubmitUntil ?? dueDate }.Max();
+
+    /// <summary>Whether the respondent may still edit or send on <paramref name="today"/>: on or before <see cref="LastDay"/>.</summary>
+    public bool WithinDeadline(DateOnly today) => today <= LastDay;
 }
 
 public static class ReportStatus

@@ -29,7 +29,7 @@ public sealed record Actor
     {
         if (string.IsNullOrWhiteSpace(name) || name.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_')))
             throw new ArgumentException("A system actor name is a short ASCII identifier, e.g. 'cli' or 'jobs'.", nameof(name));
-        return new("system", name, $"Система ({name})");
+        return new("system", name, ActorNames.System(name));
     }
 
     public static readonly Actor Cli = System("cli");
