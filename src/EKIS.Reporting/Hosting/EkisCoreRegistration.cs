@@ -3,6 +3,7 @@ using EKIS.Reporting.Features.Accounts;
 using EKIS.Reporting.Infrastructure.Database;
 using EKIS.Reporting.Infrastructure.Mail;
 using EKIS.Reporting.Infrastructure.Files;
+using EKIS.Reporting.Infrastructure.Time;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
@@ -20,6 +21,8 @@ public static class EkisCoreRegistration
     {
         builder.Services.AddSingleton(database);
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(RegionOptions.From(builder.Configuration));
+        builder.Services.AddSingleton<RegionClock>();
         builder.Services.AddSingleton(ZipLimits.From(builder.Configuration));
         builder.Services.AddSingleton(_ => CreateDataSource(database.ConnectionString));
         // Mail is queued by pages and sent by jobs: every host that runs either needs the mailer.
