@@ -1,6 +1,9 @@
+using EKIS.Reporting.Features.Outbox;
 using EKIS.Reporting.Hosting;
 using EKIS.Reporting.Infrastructure.Actors;
+using EKIS.Reporting.Jobs.Outbox;
 using Hangfire;
+using Hangfire.Common;
 
 namespace EKIS.Reporting.Jobs.Hosting;
 
@@ -8,7 +11,8 @@ public static class JobServerRegistration
 {
     /// <summary>
     /// A Hangfire server in this process: workers within the storage's connection pool, the job id in
-    /// every log line, and the recurring jobs registered at start.
+    /// every log line, the recurring jobs registered at start, and the outbox pump that turns domain
+    /// events into delivery jobs (with their own retry policy).
     /// </summary>
     public static IHostApplicationBuilder AddEkisJobServer(this IHostApplicationBuilder builder, JobsOptions jobs, string role)
     {
@@ -21,9 +25,13 @@ public static class JobServerRegistration
             options.WorkerCount = jobs.EffectiveWorkerCount();
             options.Queues = jobs.Queues;
             options.ShutdownTimeout = TimeSpan.FromSeconds(30);
+            options.SchedulePollingInterval = TimeSpan.FromSeconds(Math.Max(1, jobs.SchedulePollingSeconds));
+            options.FilterProvider = new JobFilterProviderCollection(
+                JobFilterProviders.Providers, new OutboxRetryFilterProvider(services.GetRequiredService<OutboxOptions>()));
         });
         GlobalJobFilters.Filters.Add(new JobLogContextFilter());
         builder.Services.AddHostedService<RecurringJobsRegistrar>();
+        builder.Services.AddHostedService<OutboxPump>();
         return builder;
     }
 

@@ -29,6 +29,7 @@ public static class EkisCoreRegistration
         builder.Services.AddSingleton(MailOptions.Load(builder.Configuration, DatabaseSettings.From(builder.Configuration).StateFolder));
         builder.Services.AddSingleton<IMailSender, Mailer>();
         builder.Services.AddSingleton(PasswordRecovery.Limits.From(builder.Configuration));
+        builder.AddEkisOutbox();
         foreach (var slice in FeatureSlices())
             builder.Services.AddScoped(slice);
         return builder;

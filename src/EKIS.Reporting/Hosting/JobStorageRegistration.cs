@@ -29,6 +29,17 @@ public sealed class JobsOptions
     /// </summary>
     public int HeartbeatSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// How long a job fetched by a worker that died stays invisible before another worker takes it
+    /// (Hangfire.PostgreSql's InvisibilityTimeout; default 30 min). A live worker keeps its jobs
+    /// leased (sliding, refreshed every fifth of this), so a long job is never taken from it; a
+    /// shorter value only lets a dead worker's job move sooner (tests use seconds).
+    /// </summary>
+    public int InvisibilityTimeoutSeconds { get; set; } = 1800;
+
+    /// <summary>How often a server moves due scheduled jobs (retries, delayed jobs) to their queue (Hangfire's default 15 s).</summary>
+    public int SchedulePollingSeconds { get; set; } = 15;
+
     /// <summary>A server silent for three heartbeats has lost its database or died.</summary>
     public TimeSpan StaleAfter => TimeSpan.FromSeconds(3 * Math.Max(1, HeartbeatSeconds));
 
@@ -60,7 +71,7 @@ public sealed record JobServerIdentity(string ServerName)
 
 public static class JobStorageRegistration
 {
-    public static PostgreSqlStorageOptions StorageOptions() => new()
+    public static PostgreSqlStorageOptions StorageOptions(JobsOptions? jobs = null) => new()
     {
         SchemaName = Migrator.HangfireSchema,
         // The schema is installed by the Migrator under the migrations lock.
@@ -69,8 +80,10 @@ public static class JobStorageRegistration
         EnableLongPolling = true,
         QueuePollInterval = TimeSpan.FromSeconds(10),
         // A long aggregation or export keeps its job invisible to other workers while it runs,
-        // instead of being fetched again after a fixed 30-minute InvisibilityTimeout.
+        // instead of being fetched again after a fixed InvisibilityTimeout; the timeout itself is
+        // how soon a dead worker's job goes to another (Jobs:InvisibilityTimeoutSeconds).
         UseSlidingInvisibilityTimeout = true,
+        InvisibilityTimeout = TimeSpan.FromSeconds(Math.Max(5, (jobs ?? new JobsOptions()).InvisibilityTimeoutSeconds)),
         DistributedLockTimeout = TimeSpan.FromMinutes(1),
     };
 
@@ -87,7 +100,7 @@ public static class JobStorageRegistration
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
-            .UsePostgreSqlStorage(o => o.UseNpgsqlConnection(cs), StorageOptions()));
+            .UsePostgreSqlStorage(o => o.UseNpgsqlConnection(cs), StorageOptions(jobs)));
         return builder;
     }
 }
