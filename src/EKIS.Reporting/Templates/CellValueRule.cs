@@ -118,7 +118,7 @@ public static class CellValueRule
         CellValueReason.NotNumber => $"«{text}» — не число",
         CellValueReason.NumberFormat => $"число «{text}» не соответствует формату N({f.Digits},{f.Decimals}): не более {f.Digits} {DigitsWord(f.Digits)} в целой части"
             + (f.Decimals == 0 ? ", без дробной части" : $" и {f.Decimals} в дробной"),
-        CellValueReason.Negative => "отрицательное значение недопустимо",
+        CellValueReason.Negative => $"отрицательное значение «{text}» недопустимо",
         CellValueReason.TooLong => $"текст из {text.Length} симв., допускается не более {f.MaxLength}",
         CellValueReason.OutOfRange => $"значение «{text}» вне допустимого диапазона от {Invariant(f.Min ?? 0)} до {Invariant(f.Max ?? 0)}",
         CellValueReason.NotInList => $"значение «{text}» не входит в список допустимых: {string.Join(", ", f.List ?? [])}",

@@ -53,7 +53,7 @@
             case 'number-format':
                 return 'число «' + text + '» не соответствует формату N(' + f.digits + ',' + f.decimals + '): не более ' + f.digits + ' '
                     + digitsWord(f.digits) + ' в целой части' + (f.decimals === 0 ? ', без дробной части' : ' и ' + f.decimals + ' в дробной');
-            case 'negative': return 'отрицательное значение недопустимо';
+            case 'negative': return 'отрицательное значение «' + text + '» недопустимо';
             case 'too-long': return 'текст из ' + text.length + ' симв., допускается не более ' + f.maxLength;
             case 'out-of-range': return 'значение «' + text + '» вне допустимого диапазона от ' + String(f.min) + ' до ' + String(f.max);
             case 'not-in-list': return 'значение «' + text + '» не входит в список допустимых: ' + (f.list || []).join(', ');
