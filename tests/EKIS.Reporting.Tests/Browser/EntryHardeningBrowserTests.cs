@@ -176,7 +176,7 @@ public sealed class EntryHardeningBrowserTests : ReportPageTest
         await Assert.MultipleAsync(async () =>
         {
             Assert.That(await Message("cell-1_3_3").InnerTextAsync(), Does.Contain("не число"));
-            Assert.That(await Message("cell-1_4_3").InnerTextAsync(), Does.Contain("отрицательное значение недопустимо"));
+            Assert.That(await Message("cell-1_4_3").InnerTextAsync(), Does.Contain("отрицательное значение «-3» недопустимо"));
             Assert.That(await Message("cell-1_5_3").InnerTextAsync(), Does.Contain("не соответствует формату"));
             Assert.That(await page.Locator("#save-state").InnerTextAsync(), Does.StartWith("3 значения не сохранены"));
             Assert.That(await hint.InnerTextAsync(), Is.EqualTo("Σ 100"), "invalid entries are left out of the sum");
@@ -194,7 +194,7 @@ public sealed class EntryHardeningBrowserTests : ReportPageTest
         await Assert.MultipleAsync(async () =>
         {
             Assert.That(await page.InputValueAsync("#cell-1_4_3"), Is.EqualTo("-3"));
-            Assert.That(await Message("cell-1_4_3").InnerTextAsync(), Does.Contain("отрицательное значение недопустимо"));
+            Assert.That(await Message("cell-1_4_3").InnerTextAsync(), Does.Contain("отрицательное значение «-3» недопустимо"));
             Assert.That(await page.Locator("#save-state").InnerTextAsync(), Does.StartWith("5 значений не сохранены"));
             Assert.That(await hint.InnerTextAsync(), Is.EqualTo("Σ 100"));
             Assert.That(await StoredAsync(id, "03"), Is.Null, "an invalid entry is never sent");

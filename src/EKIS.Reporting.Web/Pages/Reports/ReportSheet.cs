@@ -1,4 +1,5 @@
 using EKIS.Reporting.Features.Reports;
+using EKIS.Reporting.Templates;
 using EKIS.Reporting.Templates.Model;
 
 namespace EKIS.Reporting.Web.Pages.Reports;
@@ -61,14 +62,34 @@ public sealed record ReportSheet(ReportForm.Result Report, int SectionIndex, boo
         Report.Comments.FirstOrDefault(c => Codes.Same(c.Section, Section.Code) && Codes.Same(c.Row, row) && Codes.Same(c.Column, column)
             && c.S1 == s1 && c.S2 == s2 && c.S3 == s3);
 
-    public static (string Kind, int Precision, int Scale, int Max) Format(CellSpec spec) => spec.Format switch
-    {
-        CellFormat.Number(var p, var s) => ("N", p, s, 0),
-        CellFormat.Text(var n) => ("C", 0, 0, n),
-        _ => ("C", 0, 0, 4000),
-    };
+    /// <summary>
+    /// The section's distinct cell-value formats (<see cref="CellValueRule"/>) as the entry page's script
+    /// receives them; an input names its format by index (<see cref="RuleIndex"/>).
+    /// </summary>
+    public IReadOnlyList<CellValueFormat> Rules => _rules ??= BuildRules();
 
-    /// <summary>Whether negative numbers are allowed in the cell (a range with a negative minimum).</summary>
-    public static bool AllowsNegative(CellSpec spec) =>
-        spec.VldType == 2 && spec.Vld is { } range && EKIS.Reporting.Templates.Checking.ReportChecker.ParseRange(range) is var (min, _) && min < 0;
+    public int RuleIndex(CellSpec spec)
+    {
+        _ = Rules;
+        return _ruleIndex[spec];
+    }
+
+    private List<CellValueFormat>? _rules;
+    private readonly Dictionary<CellSpec, int> _ruleIndex = new(ReferenceEqualityComparer.Instance);
+
+    private List<CellValueFormat> BuildRules()
+    {
+        var rules = new List<CellValueFormat>();
+        for (var ri = 0; ri < Section.Rows.Count; ri++)
+        {
+            for (var ci = 0; ci < Section.Columns.Count; ci++)
+            {
+                var spec = Section.CellSpecFor(ri, ci);
+                if (_ruleIndex.ContainsKey(spec)) continue;
+                _ruleIndex[spec] = rules.Count;
+                rules.Add(CellValueRule.Of(Report.Template, spec));
+            }
+        }
+        return rules;
+    }
 }

@@ -42,11 +42,12 @@
     });
     const keyOf = a => [a.section, a.row, a.column, a.s1 || '', a.s2 || '', a.s3 || ''].join('|');
 
-    // ---------- Russian numbers ----------
+    // ---------- Russian numbers (the cell-value rule: cell-value-rule.js, mirroring CellValueRule) ----------
+    const rule = window.EkisCellValue;
     function parseNumber(text) {
-        let t = (text || '').replace(/[\s\u00A0\u202F]/g, '').replace(',', '.').replace('\u2212', '-');
-        if (t === '') return { empty: true };
-        if (!/^-?\d+(\.\d+)?$/.test(t)) return { error: '«' + text.trim() + '» — не число' };
+        if ((text || '').trim() === '') return { empty: true };
+        const t = rule.normalise(text, 'typed');
+        if (t === null) return { error: true };
         return { text: t, value: Number(t) };
     }
     function formatNumber(t) {
@@ -57,21 +58,9 @@
         return (neg ? '-' : '') + grouped + (frac !== undefined ? ',' + frac : '');
     }
     function validate(input) {
-        const v = input.value.trim();
-        if (input.dataset.fmt !== 'N') {
-            const max = Number(input.dataset.max || 0);
-            return max > 0 && v.length > max ? 'текст длиной ' + v.length + ' символов, допускается не более ' + max : null;
-        }
-        const n = parseNumber(v);
-        if (n.empty) return null;
-        if (n.error) return n.error;
-        const p = Number(input.dataset.p), sc = Number(input.dataset.sc);
-        const body = n.text.replace('-', '');
-        const [whole, frac] = body.split('.');
-        if (whole.replace(/^0+/, '').length > p || (frac || '').length > sc)
-            return 'число не соответствует формату ' + input.dataset.fmttext + ': не более ' + p + ' цифр в целой части и ' + sc + ' в дробной';
-        if (n.value < 0 && !input.dataset.neg) return 'отрицательное значение недопустимо';
-        return null;
+        const f = (data.rules || [])[Number(input.dataset.rule)];
+        if (!f) return null;
+        return rule.check(f, input.value, 'typed').message || null;
     }
     // The message is written beside the cell, not only in a tooltip that nobody hovers.
     function markInvalid(input, message) {

@@ -1,12 +1,10 @@
-using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Dapper;
 using EKIS.Reporting.Features.Access;
 using EKIS.Reporting.Features.Campaigns;
 using EKIS.Reporting.Infrastructure.Actors;
 using EKIS.Reporting.Infrastructure.Database;
-using EKIS.Reporting.Templates.Checking;
+using EKIS.Reporting.Templates;
 using EKIS.Reporting.Templates.Model;
 using Npgsql;
 
@@ -14,7 +12,7 @@ namespace EKIS.Reporting.Features.Reports;
 
 /// <summary>
 /// Saves typed (or uploaded) cell values of a report: every cell is validated against the template
-/// (known section/row/column, not a «х» cell, N(p,s) or C(n) format, no negative numbers), all or
+/// (known section/row/column, then the value by <see cref="CellValueRule"/>), all or
 /// nothing; the save is refused when the report changed since the form was opened (row_version);
 /// every changed value is written to the value audit with its old and new text.
 /// </summary>
@@ -169,38 +167,12 @@ public sealed class SaveValues(NpgsqlDataSource db, TimeProvider clock)
         if (row.Type == RowType.M && !hasSpecifics) return $"для повторяющейся строки {row.Code} не указано ключевое значение";
         if (row.Type == RowType.M && KeyProblem(t, s, ri, row, cell) is { } keyProblem) return keyProblem;
         var spec = s.CellSpecFor(ri, ci);
-        var value = cell.Value?.Trim();
-        string? number = null, text = null;
-        if (!string.IsNullOrEmpty(value))
-        {
-            if (spec.InputType == InputType.NotEntered) return "ячейка не заполняется («х»)";
-            switch (spec.Format)
-            {
-                case CellFormat.Number(var p, var sc):
-                {
-                    var n = NormaliseNumber(value);
-                    if (n is null || !decimal.TryParse(n, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var d))
-                        return $"«{value}» — не число";
-                    var unsigned = n.TrimStart('-');
-                    var dot = unsigned.IndexOf('.', StringComparison.Ordinal);
-                    var intDigits = (dot < 0 ? unsigned : unsigned[..dot]).TrimStart('0').Length;
-                    var fracDigits = dot < 0 ? 0 : unsigned.Length - dot - 1;
-                    if (intDigits > p || fracDigits > sc)
-                        return $"число «{value}» не соответствует формату {spec.FormatText}: не более {p} цифр в целой части и {sc} в дробной";
-                    var allowsNegative = spec.VldType == 2 && spec.Vld is { } range && ReportChecker.ParseRange(range) is var (min, _) && min < 0;
-                    if (d < 0 && !allowsNegative) return $"отрицательное значение «{value}» недопустимо";
-                    number = n;
-                    break;
-                }
-                case CellFormat.Text(var max):
-                    if (value.Length > max) return $"текст длиной {value.Length} символов, допускается не более {max}";
-                    text = value;
-                    break;
-                default:
-                    text = value;
-                    break;
-            }
-        }
+        // Typed (or uploaded) text goes through the one cell-value rule: the normalised value or its reason.
+        var format = CellValueRule.Of(t, spec);
+        var check = CellValueRule.Check(format, cell.Value, ValueSpelling.Typed);
+        if (!check.Ok) return check.Message;
+        var isNumber = check.Value is not null && format.IsNumber;
+        string? number = isNumber ? check.Value : null, text = isNumber ? null : check.Value;
         canonical = new Canonical(s.Code, row.Code, col.Code, number, text);
         return null;
     }
@@ -233,21 +205,4 @@ public sealed class SaveValues(NpgsqlDataSource db, TimeProvider clock)
     }
 
     private static int KeySlot(string? fld) => fld?.Trim().ToLowerInvariant() switch { "s1" => 1, "s2" => 2, "s3" => 3, _ => 0 };
-
-    /// <summary>Russian input to invariant text: spaces (also non-breaking) as thousands separators, a decimal comma; null when it is not a plain number.</summary>
-    public static string? NormaliseNumber(string value)
-    {
-        var sb = new StringBuilder(value.Length);
-        foreach (var ch in value)
-        {
-            if (ch is ' ' or '\u00A0' or '\u202F') continue;
-            sb.Append(ch == ',' ? '.' : ch);
-        }
-        var n = sb.ToString();
-        if (n.StartsWith('−')) n = "-" + n[1..];
-        var body = n.StartsWith('-') ? n[1..] : n;
-        if (body.Length == 0 || body[0] == '.' || body[^1] == '.' || body.Count(x => x == '.') > 1 || !body.All(x => char.IsAsciiDigit(x) || x == '.'))
-            return null;
-        return n;
-    }
 }

@@ -266,17 +266,13 @@ public static class ReportChecker
                     findings.Add(cellFinding with { Code = "cell-duplicate", Message = $"{cellAt}: графа указана в строке дважды." });
                     continue;
                 }
-                if (cell.Value.Length == 0)
+                if (string.IsNullOrWhiteSpace(cell.Value))
                     continue;
                 filled.Add(ci);
-                var spec = ts.CellSpecFor(ri, ci);
-                if (spec.InputType == InputType.NotEntered)
-                {
-                    findings.Add(cellFinding with { Code = "cell-not-entered", Message = $"{cellAt}: ячейка не заполняется, а в ней «{cell.Value}»." });
-                    continue;
-                }
-                if (CheckValue(t, spec, cell.Value) is { } problem)
-                    findings.Add(cellFinding with { Code = problem.Code, Message = $"{cellAt}: {problem.Message}" });
+                // Values in a report are written (a file, or storage): the one cell-value rule judges them.
+                var check = CellValueRule.Check(CellValueRule.Of(t, ts.CellSpecFor(ri, ci)), cell.Value, ValueSpelling.Written);
+                if (check.Reason is { } reason)
+                    findings.Add(cellFinding with { Code = FindingCode(reason), Message = $"{cellAt}: {check.Message}" });
             }
             if (tr.Type == RowType.F)
                 CheckMandatory(ts, ri, filled, row.S1, row.Line, findings);
@@ -336,68 +332,16 @@ public static class ReportChecker
         return s.Length > 0 ? $" [{s}]" : "";
     }
 
-    private sealed record Problem(string Code, string Message);
-
-    private static Problem? CheckValue(FormTemplate t, CellSpec spec, string value)
+    /// <summary>The finding code of each reason of the cell-value rule (stable: the CLI's JSON carries them).</summary>
+    public static string FindingCode(CellValueReason reason) => reason switch
     {
-        switch (spec.Format)
-        {
-            case CellFormat.Number(var p, var s):
-            {
-                if (!IsPlainNumber(value, out var intDigits, out var fracDigits))
-                    return new("cell-number", $"«{value}» — не число (ожидается формат {spec.FormatText}, дробная часть через точку).");
-                if (intDigits > p || fracDigits > s)
-                    return new("cell-number", $"число «{value}» не соответствует формату {spec.FormatText} (не более {p} цифр в целой части и {s} в дробной).");
-                break;
-            }
-            case CellFormat.Text(var n) when value.Length > n:
-                return new("cell-length", $"текст длиной {value.Length} символов, а допускается не более {n}.");
-        }
-        switch (spec.VldType)
-        {
-            case 1 when t.Dictionary(spec.Dic) is { } dic && !dic.Contains(value):
-                return new("cell-dictionary", $"значение «{value}» отсутствует в справочнике «{dic.Name}» ({dic.Id}).");
-            case 2 when spec.Vld is { } range && ParseRange(range) is var (min, max):
-                if (!ReportData.TryNumber(value, out var v) || v < min || v > max)
-                    return new("cell-range", $"значение «{value}» вне допустимого диапазона {range}.");
-                break;
-            case 3 when spec.Vld is { } list:
-                if (!list.Split(',').Any(x => Codes.Same(x, value)))
-                    return new("cell-list", $"значение «{value}» не входит в список допустимых: {list}.");
-                break;
-        }
-        return null;
-    }
-
-    /// <summary><c>min-max</c>; a leading minus belongs to the number (<c>-5-5</c>).</summary>
-    public static (decimal Min, decimal Max)? ParseRange(string range)
-    {
-        var dash = range.IndexOf('-', 1);
-        if (dash < 0)
-            return null;
-        return ReportData.TryNumber(range[..dash].Trim(), out var min) && ReportData.TryNumber(range[(dash + 1)..].Trim(), out var max)
-            ? (min, max)
-            : null;
-    }
-
-    private static bool IsPlainNumber(string value, out int intDigits, out int fracDigits)
-    {
-        intDigits = fracDigits = 0;
-        var span = value.AsSpan();
-        if (span.Length > 0 && span[0] == '-')
-            span = span[1..];
-        var dot = span.IndexOf('.');
-        var intPart = dot < 0 ? span : span[..dot];
-        var fracPart = dot < 0 ? [] : span[(dot + 1)..];
-        if (intPart.Length == 0 || (dot >= 0 && fracPart.Length == 0))
-            return false;
-        foreach (var c in intPart)
-            if (!char.IsAsciiDigit(c)) return false;
-        foreach (var c in fracPart)
-            if (!char.IsAsciiDigit(c)) return false;
-        var significant = intPart.TrimStart('0');
-        intDigits = Math.Max(significant.Length, 1);
-        fracDigits = fracPart.Length;
-        return true;
-    }
+        CellValueReason.NotNumber or CellValueReason.NumberFormat => "cell-number",
+        CellValueReason.Negative => "cell-negative",
+        CellValueReason.TooLong => "cell-length",
+        CellValueReason.OutOfRange => "cell-range",
+        CellValueReason.NotInList => "cell-list",
+        CellValueReason.NotInDictionary => "cell-dictionary",
+        CellValueReason.NotEntered => "cell-not-entered",
+        _ => throw new ArgumentOutOfRangeException(nameof(reason)),
+    };
 }

@@ -78,7 +78,7 @@ public static class TemplateLinter
             case 1 or 4 when t.Dictionary(spec.Dic) is null:
                 problems.Add(new(spec.Line, $"{at}: проверка vldType={spec.VldType} ссылается на отсутствующий справочник «{spec.Dic}».", "cell"));
                 break;
-            case 2 when spec.Vld is null || ReportChecker.ParseRange(spec.Vld) is null:
+            case 2 when spec.Vld is null || CellValueRule.ParseRange(spec.Vld) is null:
                 problems.Add(new(spec.Line, $"{at}: для vldType=2 нужен диапазон vld=\"min-max\", а указано «{spec.Vld}».", "cell"));
                 break;
             case 3 when string.IsNullOrWhiteSpace(spec.Vld):
