@@ -14,7 +14,7 @@ public sealed class ExtensionTests : ReviewWebTest
         return id;
     }
 
-    private static Task<DateTime?> ExtensionAsync(long id) => ScalarAsync<DateTime?>("SELECT extension_until::timestamp FROM ekis.report WHERE id = $1", id);
+    private static Task<string?> ExtensionAsync(long id) => ScalarAsync<string>("SELECT extension_until::text FROM ekis.report WHERE id = $1", id);
 
     [Test]
     public async Task An_analyst_withdraws_an_extension_with_a_reason_and_the_deadline_is_the_due_date_again()

@@ -73,9 +73,9 @@ public sealed partial class ReportTransitionTests : CampaignTest
 
         // Every transition row has its event, and every event of a move its transition row.
         var moves = StatusGraph.Moves.Select(m => m.Event).ToArray();
-        Assert.That(await ScalarAsync<long>("SELECT count(*) FROM ekis.outbox_event WHERE kind = ANY($1)", moves),
+        Assert.That(await ScalarAsync<long>("SELECT count(*) FROM ekis.outbox_event WHERE kind = ANY($1)", (object)moves),
             Is.EqualTo(await ScalarAsync<long>("SELECT count(*) FROM ekis.report_transition")));
-        Assert.That(await ScalarAsync<long>("SELECT count(DISTINCT kind) FROM ekis.outbox_event WHERE kind = ANY($1)", moves),
+        Assert.That(await ScalarAsync<long>("SELECT count(DISTINCT kind) FROM ekis.outbox_event WHERE kind = ANY($1)", (object)moves),
             Is.EqualTo(Enum.GetValues<TransitionKind>().Length), "every kind of move was exercised");
     }
 
