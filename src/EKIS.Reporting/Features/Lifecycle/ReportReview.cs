@@ -95,7 +95,7 @@ public sealed class ReportReview(NpgsqlDataSource db, RegionClock clock, ReviewO
     public Task<Result> GrantExtensionAsync(AccessScope scope, Actor actor, long reportId, DateOnly until, string reason, CancellationToken ct = default) =>
         RunAsync(scope, actor, reportId, null, async (c, tx, head) =>
         {
-            if (ExtensionProblem(scope, head, reason, "Продлевать срок") is { } refused) return refused;
+            if (ExtensionProblem(scope, head, reason, "Продлевать срок", "продления срока") is { } refused) return refused;
             if (until < clock.Today)
                 return new Result(Outcome.InvalidDate, head.Status, LastDay.ExtensionInPast);
             await ChangeExtensionAsync(c, tx, head, until, "extension", DomainEvents.ExtensionGranted, reason, ct);
@@ -109,19 +109,19 @@ public sealed class ReportReview(NpgsqlDataSource db, RegionClock clock, ReviewO
     public Task<Result> WithdrawExtensionAsync(AccessScope scope, Actor actor, long reportId, string reason, CancellationToken ct = default) =>
         RunAsync(scope, actor, reportId, null, async (c, tx, head) =>
         {
-            if (ExtensionProblem(scope, head, reason, "Отменять продление срока") is { } refused) return refused;
+            if (ExtensionProblem(scope, head, reason, "Отменять продление срока", "отмены продления") is { } refused) return refused;
             if (head.ExtensionUntil is null)
                 return new Result(Outcome.WrongStatus, head.Status, "Срок этого отчёта не продлевался: отменять нечего.");
             await ChangeExtensionAsync(c, tx, head, null, "extension_withdrawn", DomainEvents.ExtensionWithdrawn, reason, ct);
             return new Result(Outcome.Done, head.Status);
         }, ct);
 
-    private static Result? ExtensionProblem(AccessScope scope, ReportHead head, string reason, string what)
+    private static Result? ExtensionProblem(AccessScope scope, ReportHead head, string reason, string what, string whyOf)
     {
         if (!scope.IsRegional)
             return new Result(Outcome.Forbidden, head.Status, $"{what} может только аналитик департамента.");
         if (string.IsNullOrWhiteSpace(reason))
-            return new Result(Outcome.CommentRequired, head.Status, "Укажите причину.");
+            return new Result(Outcome.CommentRequired, head.Status, $"Укажите причину {whyOf}.");
         if (!ReportStatus.IsEditable(head.Status) || !head.IsNewest)
             return new Result(Outcome.WrongStatus, head.Status,
                 $"Отчёт в статусе «{ReportStatus.Title(head.Status)}»: срок меняют только неотправленному или возвращённому отчёту.");
