@@ -1,3 +1,4 @@
+using EKIS.Reporting.Infrastructure.Time;
 using System.Diagnostics;
 using System.Globalization;
 using Dapper;
@@ -5,6 +6,7 @@ using EKIS.Reporting.Features.Access;
 using EKIS.Reporting.Features.Accounts;
 using EKIS.Reporting.Features.Campaigns;
 using EKIS.Reporting.Features.Demo;
+using EKIS.Reporting.Features.Lifecycle;
 using EKIS.Reporting.Features.Reports;
 using EKIS.Reporting.Hosting;
 using EKIS.Reporting.Infrastructure.Actors;
@@ -133,7 +135,7 @@ public static class CampaignScenario
 
     private static async Task SaveSectionAsync(NpgsqlDataSource db, BenchEnvironment env, long reportId, string label, List<(string Row, string Column)> addresses, int saves)
     {
-        var save = new SaveValues(db, TimeProvider.System);
+        var save = new SaveValues(db, new RegionClock(TimeProvider.System, new RegionOptions()));
         var values = new ReportValues(db);
         var director = Actor.User(env.Director.UserId, env.Director.UserName);
         List<CellValue> Cells(int i) => [.. addresses.Select((a, k) => new CellValue("2.1.1", a.Row, a.Column, ((k * 7 + i) % 900 + 1).ToString("N0", Ru)))];

@@ -1,3 +1,4 @@
+using EKIS.Reporting.Infrastructure.Time;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
@@ -11,6 +12,7 @@ using EKIS.Reporting.Features.Access;
 using EKIS.Reporting.Features.Accounts;
 using EKIS.Reporting.Features.Campaigns;
 using EKIS.Reporting.Features.Demo;
+using EKIS.Reporting.Features.Lifecycle;
 using EKIS.Reporting.Features.Reports;
 using EKIS.Reporting.Infrastructure;
 using EKIS.Reporting.Infrastructure.Actors;
@@ -179,9 +181,9 @@ internal static class RushScenario
     public static async Task RunSlicesAsync(NpgsqlDataSource db, CampaignScenario.BenchEnvironment env, int clients, int seconds, int directors, int branches)
     {
         var people = await PrepareAsync(db, env, directors, branches, "RUSH");
-        var save = new SaveValues(db, TimeProvider.System);
+        var save = new SaveValues(db, new RegionClock(TimeProvider.System, new RegionOptions()));
         var check = new CheckReport(db);
-        var review = new ReportReview(db, TimeProvider.System);
+        var review = new ReportReview(db, new RegionClock(TimeProvider.System, new RegionOptions()), new ReviewOptions());
         var scopeOf = people.SelectMany(d => d.Reports.Select(w => (w.ReportId, d.Scope))).ToDictionary(x => x.ReportId, x => x.Scope);
         var saveTimes = new ConcurrentBag<double>();
         var checkTimes = new ConcurrentBag<double>();

@@ -1,5 +1,6 @@
 using System.Reflection;
 using EKIS.Reporting.Features.Accounts;
+using EKIS.Reporting.Features.Lifecycle;
 using EKIS.Reporting.Infrastructure.Database;
 using EKIS.Reporting.Infrastructure.Mail;
 using EKIS.Reporting.Infrastructure.Files;
@@ -23,6 +24,7 @@ public static class EkisCoreRegistration
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(RegionOptions.From(builder.Configuration));
         builder.Services.AddSingleton<RegionClock>();
+        builder.Services.AddSingleton(ReviewOptions.From(builder.Configuration));
         builder.Services.AddSingleton(ZipLimits.From(builder.Configuration));
         builder.Services.AddSingleton(_ => CreateDataSource(database.ConnectionString));
         // Mail is queued by pages and sent by jobs: every host that runs either needs the mailer.

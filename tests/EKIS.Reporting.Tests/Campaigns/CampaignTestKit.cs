@@ -1,8 +1,10 @@
 using EKIS.Reporting.Features.Access;
 using EKIS.Reporting.Features.Campaigns;
 using EKIS.Reporting.Features.Demo;
+using EKIS.Reporting.Features.Lifecycle;
 using EKIS.Reporting.Features.Reports;
 using EKIS.Reporting.Infrastructure.Actors;
+using EKIS.Reporting.Infrastructure.Time;
 using EKIS.Reporting.Tests.Support;
 using EKIS.Reporting.Tests.Templates;
 
@@ -14,6 +16,9 @@ public sealed class FixedClock(DateOnly today) : TimeProvider
     public DateOnly Today { get; set; } = today;
     public override DateTimeOffset GetUtcNow() => new(Today.ToDateTime(new TimeOnly(9, 0)), TimeSpan.Zero);
     public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;
+
+    /// <summary>The slices read this clock in the region's (default) zone: 09:00 UTC is the same day in Moscow.</summary>
+    public static implicit operator RegionClock(FixedClock clock) => new(clock, new RegionOptions());
 }
 
 /// <summary>
@@ -46,7 +51,7 @@ public abstract class CampaignTest : DatabaseTest
     protected ReportValues Values => new(Db);
     protected SaveValues Save => new(Db, Clock);
     protected CheckReport Check => new(Db);
-    protected ReportReview Review => new(Db, Clock);
+    protected ReportReview Review => new(Db, Clock, new ReviewOptions());
 
     protected static Actor As(AccessScope s) => Actor.User(s.UserId, s.UserName);
 

@@ -1,4 +1,5 @@
 using Dapper;
+using EKIS.Reporting.Features.Lifecycle;
 using EKIS.Reporting.Features.Reports;
 
 namespace EKIS.Reporting.Tests.Campaigns;

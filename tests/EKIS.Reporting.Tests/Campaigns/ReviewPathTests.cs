@@ -1,4 +1,5 @@
 using Dapper;
+using EKIS.Reporting.Features.Lifecycle;
 using EKIS.Reporting.Features.Reports;
 
 namespace EKIS.Reporting.Tests.Campaigns;
@@ -25,7 +26,7 @@ public sealed class ReviewPathTests : CampaignTest
         var returned = await Review.ReturnByMunicipalityAsync(Operator, As(Operator), id, "Проверьте число классов");
         Assert.That(returned.Status, Is.EqualTo(ReportStatus.ReturnedByMunicipality));
         var head = (await Values.GetAsync(Director, id))!.Head;
-        Assert.That(head.ResubmitUntil, Is.EqualTo(Today.AddDays(ReportReview.DefaultResubmitDays)));
+        Assert.That(head.ResubmitUntil, Is.EqualTo(Today.AddDays(ReviewOptions.DefaultResubmitDays)));
 
         Assert.That((await SaveAsync(Director, id, [new("1", "02", "3", "1")])).Ok, Is.True);
         Assert.That((await Review.SubmitAsync(Director, As(Director), id)).Ok, Is.True);

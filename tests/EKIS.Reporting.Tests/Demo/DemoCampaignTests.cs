@@ -1,6 +1,7 @@
 using Dapper;
 using EKIS.Reporting.Features.Access;
 using EKIS.Reporting.Features.Demo;
+using EKIS.Reporting.Features.Lifecycle;
 using EKIS.Reporting.Features.Reports;
 using EKIS.Reporting.Infrastructure.Actors;
 using EKIS.Reporting.Tests.Campaigns;

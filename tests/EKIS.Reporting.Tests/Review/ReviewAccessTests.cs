@@ -1,4 +1,5 @@
 using System.Net;
+using EKIS.Reporting.Features.Lifecycle;
 using EKIS.Reporting.Features.Reports;
 
 namespace EKIS.Reporting.Tests.Review;

@@ -1,5 +1,6 @@
 using System.Net;
 using EKIS.Reporting.Features.Access;
+using EKIS.Reporting.Features.Lifecycle;
 using EKIS.Reporting.Features.Reports;
 using EKIS.Reporting.Infrastructure.Actors;
 

@@ -81,7 +81,11 @@ public abstract class ReviewWebTest : CampaignTest
     /// </summary>
     protected static Task SetSentOnAsync(long reportId, DateOnly day) =>
         ExecuteAsAsync(EKIS.Reporting.Infrastructure.Actors.Actor.Cli,
-            "UPDATE ekis.report_transition SET at = $2 WHERE report_id = $1 AND to_status = 'submitted'",
+            // "Sent at" has one home, report.submitted_at (issue 11); the transition row keeps the same time.
+            """
+            WITH t AS (UPDATE ekis.report_transition SET at = $2 WHERE report_id = $1 AND to_status = 'submitted')
+            UPDATE ekis.report SET submitted_at = $2 WHERE id = $1 AND submitted_at IS NOT NULL
+            """,
             reportId, new DateTimeOffset(day.ToDateTime(new TimeOnly(9, 0)), TimeSpan.Zero));
 
     /// <summary>Follows a 303 to the page it names and returns its text (where the status message is shown).</summary>

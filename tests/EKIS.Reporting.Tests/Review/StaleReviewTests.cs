@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using EKIS.Reporting.Features.Lifecycle;
 using EKIS.Reporting.Features.Reports;
 
 namespace EKIS.Reporting.Tests.Review;

@@ -1,3 +1,4 @@
+using EKIS.Reporting.Features.Lifecycle;
 using EKIS.Reporting.Features.Reports;
 using EKIS.Reporting.Infrastructure.Actors;
 using EKIS.Reporting.Templates.Checking;

@@ -1,3 +1,4 @@
+using EKIS.Reporting.Features.Lifecycle;
 using EKIS.Reporting.Features.Reports;
 using EKIS.Reporting.Web.Infrastructure.Auth;
 using Microsoft.AspNetCore.Mvc;

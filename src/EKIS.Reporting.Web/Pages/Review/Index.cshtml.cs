@@ -1,9 +1,11 @@
 using EKIS.Reporting.Features.Access;
 using EKIS.Reporting.Features.Campaigns;
 using EKIS.Reporting.Features.Registry;
+using EKIS.Reporting.Features.Lifecycle;
 using EKIS.Reporting.Features.Reports;
 using EKIS.Reporting.Features.Review;
 using EKIS.Reporting.Infrastructure.Actors;
+using EKIS.Reporting.Infrastructure.Time;
 using EKIS.Reporting.Web.Infrastructure.Auth;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -18,7 +20,7 @@ namespace EKIS.Reporting.Web.Pages.Review;
 /// </summary>
 [Authorize(Roles = ReviewDisplay.Reviewers)]
 public sealed class IndexModel(ReviewQueue queue, CampaignList campaigns, SearchRegistry registry, ReportReview review,
-    CurrentScope current, ICurrentActor actor, TimeProvider clock) : PageModel
+    CurrentScope current, ICurrentActor actor, RegionClock clock) : PageModel
 {
     public IReadOnlyList<CampaignList.Row> Campaigns { get; private set; } = [];
     public CampaignList.Row? Campaign { get; private set; }
@@ -28,7 +30,7 @@ public sealed class IndexModel(ReviewQueue queue, CampaignList campaigns, Search
     public IReadOnlyList<SearchRegistry.Option> Municipalities { get; private set; } = [];
     public bool IsOperator { get; private set; }
     public bool ConfirmBulk { get; private set; }
-    public TimeZoneInfo Zone => clock.LocalTimeZone;
+    public TimeZoneInfo Zone => clock.Zone;
 
     [TempData] public string? Message { get; set; }
 

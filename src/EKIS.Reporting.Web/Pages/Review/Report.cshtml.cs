@@ -1,7 +1,9 @@
 using EKIS.Reporting.Features.Access;
+using EKIS.Reporting.Features.Lifecycle;
 using EKIS.Reporting.Features.Reports;
 using EKIS.Reporting.Features.Review;
 using EKIS.Reporting.Infrastructure.Actors;
+using EKIS.Reporting.Infrastructure.Time;
 using EKIS.Reporting.Templates.Checking;
 using EKIS.Reporting.Web.Infrastructure.Auth;
 using Microsoft.AspNetCore.Authorization;
@@ -17,17 +19,19 @@ namespace EKIS.Reporting.Web.Pages.Review;
 /// </summary>
 [Authorize(Roles = ReviewDisplay.Reviewers)]
 public sealed class ReportModel(ReviewReport details, CheckReport check, ReportReview review, CurrentScope current, ICurrentActor actor,
-    TimeProvider clock, IConfiguration configuration) : PageModel
+    RegionClock clock) : PageModel
 {
     public ReviewReport.Details Report { get; private set; } = null!;
     public CheckResult Check { get; private set; } = null!;
     public string? Error { get; private set; }
     public AccessScope Scope => current.Required;
-    public TimeZoneInfo Zone => clock.LocalTimeZone;
-    public DateOnly Today => DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
+    public TimeZoneInfo Zone => clock.Zone;
 
-    /// <summary>Days a returned report stays open for resubmission by default (<c>Review:ResubmitDays</c>).</summary>
-    public int ResubmitDays => configuration.GetValue("Review:ResubmitDays", ReportReview.DefaultResubmitDays);
+    /// <summary>The resubmission date a return offers (and gets when none is given): today + <c>Review:ResubmitDays</c>.</summary>
+    public DateOnly DefaultResubmitUntil => review.DefaultResubmitUntil;
+
+    /// <summary>The date the extension form offers.</summary>
+    public DateOnly SuggestedExtension => review.SuggestedExtension(LastDay);
 
     [TempData] public string? Message { get; set; }
 
@@ -47,10 +51,8 @@ public sealed class ReportModel(ReviewReport details, CheckReport check, ReportR
     {
         if (!string.IsNullOrWhiteSpace(resubmitUntil) && !ReviewDisplay.TryParseDate(resubmitUntil, out _))
             return RefuseAsync(id, "Дата повторной сдачи указана неверно: ожидается ДД.ММ.ГГГГ.", StatusCodes.Status422UnprocessableEntity, ct);
-        var until = ReviewDisplay.TryParseDate(resubmitUntil, out var d) ? d : Today.AddDays(ResubmitDays);
-        if (until < Today)
-            return RefuseAsync(id, "Дата повторной сдачи не может быть в прошлом.", StatusCodes.Status422UnprocessableEntity, ct);
-        return ActAsync(id, $"Отчёт возвращён на доработку до {ReviewDisplay.Date(until)}.", () => IsOperator
+        DateOnly? until = ReviewDisplay.TryParseDate(resubmitUntil, out var d) ? d : null;
+        return ActAsync(id, $"Отчёт возвращён на доработку до {ReviewDisplay.Date(until ?? DefaultResubmitUntil)}.", () => IsOperator
             ? review.ReturnByMunicipalityAsync(Scope, actor.Actor, id, comment ?? "", until, rowVersion, ct)
             : review.ReturnByRegionAsync(Scope, actor.Actor, id, comment ?? "", until, rowVersion, ct), ct);
     }
@@ -62,10 +64,11 @@ public sealed class ReportModel(ReviewReport details, CheckReport check, ReportR
     {
         if (!ReviewDisplay.TryParseDate(until, out var date))
             return RefuseAsync(id, "Укажите новый срок в виде ДД.ММ.ГГГГ.", StatusCodes.Status422UnprocessableEntity, ct);
-        if (date < Today)
-            return RefuseAsync(id, "Новый срок не может быть в прошлом.", StatusCodes.Status422UnprocessableEntity, ct);
         return ActAsync(id, $"Срок продлён до {ReviewDisplay.Date(date)}.", () => review.GrantExtensionAsync(Scope, actor.Actor, id, date, reason ?? "", ct), ct);
     }
+
+    public Task<IActionResult> OnPostWithdrawExtensionAsync(long id, string? reason, CancellationToken ct) =>
+        ActAsync(id, "Продление срока отменено.", () => review.WithdrawExtensionAsync(Scope, actor.Actor, id, reason ?? "", ct), ct);
 
     public async Task<IActionResult> OnPostReopenAsync(long id, string? reason, CancellationToken ct)
     {
@@ -95,7 +98,7 @@ public sealed class ReportModel(ReviewReport details, CheckReport check, ReportR
     {
         ReportReview.Outcome.NotFound => Task.FromResult<IActionResult>(NotFound()),
         ReportReview.Outcome.Forbidden => RefuseAsync(id, result.Message, StatusCodes.Status403Forbidden, ct),
-        ReportReview.Outcome.CommentRequired => RefuseAsync(id, result.Message, StatusCodes.Status422UnprocessableEntity, ct),
+        ReportReview.Outcome.CommentRequired or ReportReview.Outcome.InvalidDate => RefuseAsync(id, result.Message, StatusCodes.Status422UnprocessableEntity, ct),
         ReportReview.Outcome.Stale => RefuseAsync(id, StaleMessage, StatusCodes.Status409Conflict, ct),
         _ => RefuseAsync(id, result.Message, StatusCodes.Status409Conflict, ct),
     };

@@ -1,5 +1,7 @@
 using System.Globalization;
 using EKIS.Reporting.Features.Access;
+using EKIS.Reporting.Features.Lifecycle;
+using EKIS.Reporting.Features.Reports;
 using Microsoft.AspNetCore.Mvc;
 
 namespace EKIS.Reporting.Web.Pages.Review;
@@ -58,29 +60,36 @@ public static class ReviewDisplay
     };
 
     /// <summary>What a reviewer can do to a report on its review page.</summary>
-    public enum ReviewAction { Accept, Return, Withdraw, Extend, Reopen }
+    public enum ReviewAction { Accept, Return, Withdraw, Extend, Reopen, WithdrawExtension }
 
     /// <summary>
     /// The review actions a role has on a report in its status, if it is the newest version (an older one
-    /// has none) — the review page shows their forms, the read-only form view links to them.
+    /// has none) — the moves <see cref="StatusGraph"/> allows, plus the deadline actions of the region on a
+    /// report the respondent may still edit. The review page shows their forms, the read-only form view links to them.
     /// </summary>
-    public static IReadOnlyList<ReviewAction> Actions(AccessScope scope, Features.Reports.ReportHead report, bool isNewest)
+    public static IReadOnlyList<ReviewAction> Actions(AccessScope scope, ReportHead report, bool isNewest)
     {
-        var status = report.Status;
         var actions = new List<ReviewAction>();
         if (!isNewest) return actions;
-        if (scope.Role == Roles.MunicipalOperator)
+        foreach (var move in StatusGraph.Available(scope, report.Status))
         {
-            if (status == Features.Reports.ReportStatus.Submitted) actions.AddRange([ReviewAction.Accept, ReviewAction.Return]);
-            if (status == Features.Reports.ReportStatus.AcceptedByMunicipality) actions.Add(ReviewAction.Withdraw);
+            ReviewAction? action = move.Kind switch
+            {
+                TransitionKind.AcceptByMunicipality or TransitionKind.AcceptByRegion => ReviewAction.Accept,
+                TransitionKind.ReturnByMunicipality or TransitionKind.ReturnByRegion => ReviewAction.Return,
+                TransitionKind.WithdrawMunicipalAcceptance => ReviewAction.Withdraw,
+                TransitionKind.ReopenAsNewVersion => ReviewAction.Reopen,
+                _ => null, // the respondent's send, bulk acceptance (the list page)
+            };
+            if (action is { } a && !actions.Contains(a)) actions.Add(a);
         }
-        else if (scope.IsRegional)
+        if (scope.IsRegional && ReportStatus.IsEditable(report.Status))
         {
-            if (status == Features.Reports.ReportStatus.AcceptedByMunicipality) actions.Add(ReviewAction.Accept);
-            if (status is Features.Reports.ReportStatus.AcceptedByMunicipality or Features.Reports.ReportStatus.Submitted) actions.Add(ReviewAction.Return);
-            if (report.IsEditableStatus) actions.Add(ReviewAction.Extend);
-            if (status == Features.Reports.ReportStatus.AcceptedByRegion) actions.Add(ReviewAction.Reopen);
+            actions.Add(ReviewAction.Extend);
+            if (report.ExtensionUntil is not null) actions.Add(ReviewAction.WithdrawExtension);
         }
+        // Keep the page's order: accept, return, withdraw, extend, reopen.
+        actions.Sort();
         return actions;
     }
 
@@ -90,8 +99,9 @@ public static class ReviewDisplay
         ReviewAction.Return => "вернуть на доработку",
         ReviewAction.Withdraw => "отозвать принятие",
         ReviewAction.Extend => "продлить срок",
+        ReviewAction.WithdrawExtension => "отменить продление срока",
         _ => "открыть новую версию",
     };
 
-    public static string StatusTitle(string? status) => status is null ? "не начат" : EKIS.Reporting.Features.Reports.ReportStatus.Title(status);
+    public static string StatusTitle(string? status) => status is null ? "не начат" : ReportStatus.Title(status);
 }

@@ -83,15 +83,14 @@ public sealed class CampaignList(NpgsqlDataSource db)
                 JOIN sc ON sc.on_date = coalesce(c.reference_date, c.due_date) AND sc.id = cr.org_unit_id
                 WHERE (@campaignId::bigint IS NULL OR c.id = @campaignId)),
             latest AS (
-                SELECT DISTINCT ON (r.campaign_id, r.org_unit_id) r.campaign_id, r.org_unit_id, r.status
-                FROM ekis.report r JOIN seen s ON s.campaign_id = r.campaign_id AND s.org_unit_id = r.org_unit_id
-                ORDER BY r.campaign_id, r.org_unit_id, r.version DESC)
+                SELECT r.campaign_id, r.org_unit_id, r.status
+                FROM ekis.report_newest r JOIN seen s ON s.campaign_id = r.campaign_id AND s.org_unit_id = r.org_unit_id)
             SELECT c.id, t.title AS Form, t.code AS TemplateCode, t.version AS TemplateVersion, c.year, c.period, c.due_date AS DueDate, c.status,
                    c.reference_date AS ReferenceDate, c.review_date AS ReviewDate, c.opened_at AS OpenedAt,
                    count(s.org_unit_id)::int AS Expected,
                    count(l.status)::int AS Started,
                    count(*) FILTER (WHERE l.status = 'submitted')::int AS Submitted,
-                   count(*) FILTER (WHERE l.status IN ('returned_by_municipality', 'returned_by_region'))::int AS Returned,
+                   count(*) FILTER (WHERE l.status = ANY(@returned))::int AS Returned,
                    count(*) FILTER (WHERE l.status = 'accepted_by_municipality')::int AS AcceptedByMunicipality,
                    count(*) FILTER (WHERE l.status = 'accepted_by_region')::int AS AcceptedByRegion
             FROM ekis.campaign c
@@ -102,7 +101,7 @@ public sealed class CampaignList(NpgsqlDataSource db)
             GROUP BY c.id, t.id
             HAVING @regional OR count(s.org_unit_id) > 0
             ORDER BY c.due_date DESC, c.id DESC
-            """, new { role = scope.Role, unit = scope.OrgUnitId, regional = scope.IsRegional, campaignId }, tx, cancellationToken: ct));
+            """, new { role = scope.Role, unit = scope.OrgUnitId, regional = scope.IsRegional, campaignId, returned = Lifecycle.ReportStatus.Returned.ToArray() }, tx, cancellationToken: ct));
         return rows.Select(l => new Row(l.Id, l.Form, l.TemplateCode, l.TemplateVersion, l.Year, l.Period, l.DueDate, l.Status,
             l.Expected, l.Started, l.Submitted, l.Returned, l.AcceptedByMunicipality, l.AcceptedByRegion)
         {

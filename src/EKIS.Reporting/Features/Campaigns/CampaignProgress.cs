@@ -1,5 +1,6 @@
 using Dapper;
 using EKIS.Reporting.Features.Access;
+using EKIS.Reporting.Features.Lifecycle;
 using Npgsql;
 
 namespace EKIS.Reporting.Features.Campaigns;
@@ -25,7 +26,7 @@ public sealed class CampaignProgress(NpgsqlDataSource db, TimeProvider clock)
     public sealed record Respondent(long OrgUnitId, string EkisCode, string Name, long MunicipalityId, string MunicipalityName,
         long? ReportId, int? Version, string? Status, DateOnly? SentOn, DateOnly LastDay, bool? OnTime, bool Overdue)
     {
-        public bool HasSent => Status is not (null or "draft" or "returned_by_municipality" or "returned_by_region");
+        public bool HasSent => ReportStatus.IsSent(Status);
     }
 
     public sealed record Result(IReadOnlyList<Municipality> Municipalities, IReadOnlyList<NotSent> NotSentYet)
@@ -56,19 +57,14 @@ public sealed class CampaignProgress(NpgsqlDataSource db, TimeProvider clock)
             SELECT u.id AS OrgUnitId, u.ekis_code AS EkisCode, coalesce(u.short_name, u.name) AS Name,
                    m.id AS MunicipalityId, coalesce(m.short_name, m.name) AS MunicipalityName,
                    r.id AS ReportId, r.version, r.status,
-                   sent.at AS SentAt,
-                   greatest(resp.due_date, coalesce(r.extension_until, resp.due_date), coalesce(r.resubmit_until, resp.due_date)) AS LastDay
+                   r.submitted_at AS SentAt,
+                   ekis.report_last_day(resp.due_date, r.extension_until, r.resubmit_until) AS LastDay
             FROM resp
             JOIN ekis.org_unit u ON u.id = resp.org_unit_id
             LEFT JOIN ekis.org_unit p ON p.id = u.parent_id
             JOIN ekis.org_unit m ON m.id = coalesce(resp.municipality_id, CASE WHEN u.level = 'branch' THEN p.parent_id ELSE u.parent_id END)
-            LEFT JOIN LATERAL (SELECT * FROM ekis.report r WHERE r.campaign_id = resp.campaign_id AND r.org_unit_id = u.id
-                               ORDER BY r.version DESC LIMIT 1) r ON true
-            -- The respondent's latest send (a withdrawn acceptance also moves a report back to "submitted": not a send).
-            LEFT JOIN LATERAL (SELECT t.at FROM ekis.report_transition t
-                               WHERE t.report_id = r.id AND t.to_status = 'submitted'
-                                 AND t.from_status IN ('draft', 'returned_by_municipality', 'returned_by_region')
-                               ORDER BY t.at DESC, t.id DESC LIMIT 1) sent ON true
+            -- Progress follows the newest version (who must act now); which figures count is DataLevel's question.
+            LEFT JOIN ekis.report_newest r ON r.campaign_id = resp.campaign_id AND r.org_unit_id = u.id
             ORDER BY m.name, u.name, u.id
             """, new { role = scope.Role, unit = scope.OrgUnitId, campaignId }, tx, cancellationToken: ct))).ToList();
 
@@ -79,7 +75,7 @@ public sealed class CampaignProgress(NpgsqlDataSource db, TimeProvider clock)
             DateOnly? sentOn = r.SentAt is { } at
                 ? DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)), zone).DateTime)
                 : null;
-            var open = r.Status is null or "draft" or "returned_by_municipality" or "returned_by_region";
+            var open = !ReportStatus.IsSent(r.Status);
             return new Respondent(r.OrgUnitId, r.EkisCode, r.Name, r.MunicipalityId, r.MunicipalityName, r.ReportId, r.Version, r.Status,
                 open ? null : sentOn, lastDay, open || sentOn is null ? null : sentOn <= lastDay, open && todayDate > lastDay);
         }).ToList();
@@ -88,9 +84,9 @@ public sealed class CampaignProgress(NpgsqlDataSource db, TimeProvider clock)
             g.Key.MunicipalityName,
             g.Count(),
             g.Count(r => r.HasSent),
-            g.Count(r => r.Status is "returned_by_municipality" or "returned_by_region"),
-            g.Count(r => r.Status == "accepted_by_municipality"),
-            g.Count(r => r.Status == "accepted_by_region"),
+            g.Count(r => ReportStatus.IsReturned(r.Status)),
+            g.Count(r => r.Status == ReportStatus.AcceptedByMunicipality),
+            g.Count(r => r.Status == ReportStatus.AcceptedByRegion),
             g.Count(r => r.Overdue))).ToList();
         var notSent = respondents.Where(r => !r.HasSent)
             .Select(r => new NotSent(r.OrgUnitId, r.Name, r.MunicipalityName, r.Status, r.Overdue)).ToList();

@@ -1,8 +1,10 @@
 using Dapper;
 using EKIS.Reporting.Features.Access;
 using EKIS.Reporting.Features.Campaigns;
+using EKIS.Reporting.Features.Lifecycle;
 using EKIS.Reporting.Features.Reports;
 using EKIS.Reporting.Infrastructure.Actors;
+using EKIS.Reporting.Infrastructure.Time;
 using Npgsql;
 
 namespace EKIS.Reporting.Features.Demo;
@@ -157,11 +159,11 @@ public sealed class SeedDemoCampaigns(NpgsqlDataSource db, TimeProvider clock)
         // Sending happens before the due date: for a past campaign with a clock standing three days before it.
         TimeProvider sendClock = due >= Today ? clock : new DayClock(due.AddDays(-3));
         var start = new StartReport(db);
-        var save = new SaveValues(db, sendClock);
-        var send = new ReportReview(db, sendClock);
-        var review = new ReportReview(db, clock);
+        var save = new SaveValues(db, InRegion(sendClock));
+        var send = new ReportReview(db, InRegion(sendClock), new ReviewOptions());
+        var review = new ReportReview(db, InRegion(clock), new ReviewOptions());
         var read = new ReportValues(db);
-        var resubmitUntil = Today.AddDays(ReportReview.DefaultResubmitDays);
+        var resubmitUntil = review.DefaultResubmitUntil;
         var municipalOperators = new Dictionary<long, AccessScope>();
         var written = 0;
 
@@ -215,7 +217,7 @@ public sealed class SeedDemoCampaigns(NpgsqlDataSource db, TimeProvider clock)
             Expect(reopened, r, "reopen");
             var v2 = reopened.NewReportId!.Value;
             // The correction is typed within the reopening's resubmission date, i.e. today.
-            var fix = new SaveValues(db, clock);
+            var fix = new SaveValues(db, InRegion(clock));
             Expect(await fix.SaveAsync(school, actor, new SaveValues.Command(v2, await RowVersionAsync(read, school, v2, ct), correction), ct), r, "correction");
         }
         return written;
@@ -304,6 +306,9 @@ public sealed class SeedDemoCampaigns(NpgsqlDataSource db, TimeProvider clock)
     private async Task<AccessScope> OperatorScopeAsync(Respondent r, CancellationToken ct) =>
         await ScopeOfAsync(null, (Roles.MunicipalOperator, r.MunicipalityId), ct)
         ?? new AccessScope(0, "оператор " + r.MunicipalityCode, 0, Roles.MunicipalOperator, r.MunicipalityId, r.MunicipalityCode);
+
+    /// <summary>The slices read "today" in the region's zone (the default one: the demo is the same everywhere).</summary>
+    private static RegionClock InRegion(TimeProvider time) => new(time, new RegionOptions());
 
     /// <summary>A clock standing on one day (09:00 UTC), for what the demo does "before the due date".</summary>
     private sealed class DayClock(DateOnly day) : TimeProvider

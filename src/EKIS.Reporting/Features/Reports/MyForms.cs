@@ -1,11 +1,13 @@
 using Dapper;
 using EKIS.Reporting.Features.Access;
+using EKIS.Reporting.Features.Lifecycle;
+using EKIS.Reporting.Infrastructure.Time;
 using Npgsql;
 
 namespace EKIS.Reporting.Features.Reports;
 
 /// <summary>«Мои формы»: the open campaigns a school (and its branches) must report in, with the report's status and the days left.</summary>
-public sealed class MyForms(NpgsqlDataSource db, TimeProvider clock)
+public sealed class MyForms(NpgsqlDataSource db, RegionClock clock)
 {
     public sealed record Row(long CampaignId, long OrgUnitId, string OrgUnitName, string Form, int Year, string Period, DateOnly DueDate,
         long? ReportId, int? Version, string? Status, DateOnly? ExtensionUntil, DateOnly? ResubmitUntil)
@@ -13,7 +15,7 @@ public sealed class MyForms(NpgsqlDataSource db, TimeProvider clock)
         public string StatusTitle => Status is null ? "не начат" : ReportStatus.Title(Status);
 
         /// <summary>The last day the respondent may still send: the latest of the due date, its extension and a return's resubmission date.</summary>
-        public DateOnly LastDay => ReportHead.LastDayOf(DueDate, ExtensionUntil, ResubmitUntil);
+        public DateOnly LastDay => Lifecycle.LastDay.Of(DueDate, ExtensionUntil, ResubmitUntil);
     }
 
     public sealed record Item(Row Form, int DaysLeft);
@@ -34,13 +36,11 @@ public sealed class MyForms(NpgsqlDataSource db, TimeProvider clock)
                   UNION
                   SELECT h.org_unit_id FROM ekis.org_unit_history h WHERE h.new_row ->> 'parent_id' = @unit::text) k ON k.id = cr.org_unit_id
             JOIN ekis.org_unit u ON u.id = cr.org_unit_id
-            LEFT JOIN LATERAL (
-                SELECT * FROM ekis.report r WHERE r.campaign_id = c.id AND r.org_unit_id = u.id ORDER BY r.version DESC LIMIT 1
-            ) r ON true
+            LEFT JOIN ekis.report_newest r ON r.campaign_id = c.id AND r.org_unit_id = u.id
             WHERE c.status = 'open' AND ekis.covers_on(@role, @unit, cr.org_unit_id, coalesce(c.reference_date, c.due_date))
             ORDER BY c.due_date, t.title, u.name
             """, new { role = scope.Role, unit = scope.OrgUnitId }, cancellationToken: ct));
-        var today = DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
+        var today = clock.Today;
         return rows.Select(r => new Item(r, r.LastDay.DayNumber - today.DayNumber)).ToList();
     }
 }

@@ -2,6 +2,8 @@ using System.Globalization;
 using Dapper;
 using EKIS.Reporting.Features.Access;
 using EKIS.Reporting.Features.Campaigns;
+using EKIS.Reporting.Features.Lifecycle;
+using EKIS.Reporting.Infrastructure.Time;
 using EKIS.Reporting.Templates.Model;
 using Npgsql;
 
@@ -13,7 +15,7 @@ namespace EKIS.Reporting.Features.Reports;
 /// the last return comment, explanations, cell comments, and — for a corrected version — the
 /// values of the previous (regionally accepted) version to show what changed since acceptance.
 /// </summary>
-public sealed class ReportForm(NpgsqlDataSource db, TimeProvider clock)
+public sealed class ReportForm(NpgsqlDataSource db, RegionClock clock)
 {
     public sealed record Instance(string Section, string Row, string? S1, string? S2, string? S3);
 
@@ -76,32 +78,24 @@ public sealed class ReportForm(NpgsqlDataSource db, TimeProvider clock)
             SELECT t.to_status AS Status, t.comment, t.at, coalesce(u.full_name, t.actor) AS Who
             FROM ekis.report_transition t LEFT JOIN ekis.app_user u ON t.actor = 'user:' || u.id
             WHERE t.report_id = @Id AND t.comment IS NOT NULL
-              AND (t.to_status IN ('returned_by_municipality', 'returned_by_region') OR t.from_status IS NULL)
+              AND (t.to_status = ANY(@Returned) OR t.from_status IS NULL)
             ORDER BY t.at DESC, t.id DESC LIMIT 1;
-            SELECT NOT EXISTS (SELECT 1 FROM ekis.report n WHERE n.campaign_id = @CampaignId AND n.org_unit_id = @OrgUnitId AND n.version > @Version);
-            """, new { head.Id, head.OrgUnitId, head.TemplateVersionId, head.CampaignId, head.Version }, cancellationToken: ct));
+            """, new { head.Id, head.OrgUnitId, head.TemplateVersionId, head.CampaignId, head.Version, Returned = ReportStatus.Returned.ToArray() }, cancellationToken: ct));
         var unitName = await multi.ReadSingleAsync<string>();
         var formTitle = await multi.ReadSingleAsync<string>();
         var values = (await multi.ReadAsync<Stored>()).ToList();
         var previous = (await multi.ReadAsync<Stored>()).ToList();
         var note = await multi.ReadSingleOrDefaultAsync<Note>();
-        var isNewest = await multi.ReadSingleAsync<bool>();
 
         var explanations = await ReportNotes.ExplanationsAsync(conn, null, head.Id, ct);
         var comments = await ReportNotes.CommentsAsync(conn, null, head.Id, ct);
 
-        var today = DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
+        // A reviewer reads; only the school is told why it may not edit.
         var canFill = scope.IsSchool && await ReportAccess.HasRightAsync(conn, null, scope, Rights.Fill, ct);
         var canSubmitRight = scope.IsSchool && await ReportAccess.HasRightAsync(conn, null, scope, Rights.Submit, ct);
-        string? reason = null;
-        if (scope.IsSchool)
-        {
-            if (!canFill) reason = "У вас нет права заполнять отчёты: его даёт руководитель организации.";
-            else if (!head.IsEditableStatus) reason = $"Отчёт в статусе «{ReportStatus.Title(head.Status)}»: изменять его нельзя.";
-            else if (head.CampaignStatus != "open" || !head.WithinDeadline(today))
-                reason = "Срок сдачи отчёта истёк: изменять и отправлять его можно только после продления срока.";
-        }
-        var editable = scope.IsSchool && reason is null;
+        var problem = scope.IsSchool ? EditProblem.For(head, scope, canFill, clock.Today, EditIntent.Fill) : null;
+        var reason = problem?.Message;
+        var editable = scope.IsSchool && problem is null;
 
         var instances = values.Concat(comments.Select(c => new Stored(c.Section, c.Row, c.Column, c.S1, c.S2, c.S3, null)))
             .Where(v => v.S1 is not null || v.S2 is not null || v.S3 is not null)
@@ -115,7 +109,7 @@ public sealed class ReportForm(NpgsqlDataSource db, TimeProvider clock)
             values.Where(v => v.Value is not null).ToDictionary(v => CellKey(v.Section, v.Row, v.Column, v.S1, v.S2, v.S3), v => v.Value!),
             head.Version > 1 ? previous.Where(v => v.Value is not null).ToDictionary(v => CellKey(v.Section, v.Row, v.Column, v.S1, v.S2, v.S3), v => v.Value!) : null,
             instances, explanations, comments, editable, editable && canSubmitRight, reason, note, head.LastDay)
-        { IsRespondent = scope.IsSchool, TitleBlock = titleBlock, IsNewest = isNewest };
+        { IsRespondent = scope.IsSchool, TitleBlock = titleBlock, IsNewest = head.IsNewest };
     }
 
     /// <summary>Dictionary keys in their natural order: numeric ones by value (2 before 10), others as text.</summary>

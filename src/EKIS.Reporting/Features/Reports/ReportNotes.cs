@@ -1,8 +1,10 @@
 using Dapper;
 using EKIS.Reporting.Features.Access;
 using EKIS.Reporting.Features.Campaigns;
+using EKIS.Reporting.Features.Lifecycle;
 using EKIS.Reporting.Infrastructure.Actors;
 using EKIS.Reporting.Infrastructure.Database;
+using EKIS.Reporting.Infrastructure.Time;
 using EKIS.Reporting.Templates.Model;
 using Npgsql;
 
@@ -10,10 +12,10 @@ namespace EKIS.Reporting.Features.Reports;
 
 /// <summary>
 /// What the respondent writes beside the numbers: an explanation per control warning (a report with
-/// an unexplained warning is not sent, <see cref="ReportReview.SubmitAsync"/>) and a comment per
+/// an unexplained warning is not sent, <see cref="Lifecycle.ReportReview.SubmitAsync"/>) and a comment per
 /// cell. Written by whoever may fill the report in, while it may be edited; an empty text removes.
 /// </summary>
-public sealed class ReportNotes(NpgsqlDataSource db, TimeProvider clock)
+public sealed class ReportNotes(NpgsqlDataSource db, RegionClock clock)
 {
     public const int MaxLength = 2000;
 
@@ -109,12 +111,9 @@ public sealed class ReportNotes(NpgsqlDataSource db, TimeProvider clock)
         var c = tx.Connection;
         var head = await ReportAccess.GetAsync(c, tx.Transaction, scope, reportId, forUpdate: true, ct);
         if (head is null) return new Result(Outcome.NotFound, "Отчёт не найден.");
-        if (!await ReportAccess.HasRightAsync(c, tx.Transaction, scope, Rights.Fill, ct))
-            return new Result(Outcome.Forbidden, "У вас нет права заполнять отчёты этой организации.");
-        if (!head.IsEditableStatus)
-            return new Result(Outcome.ReadOnly, $"Отчёт в статусе «{ReportStatus.Title(head.Status)}» изменять нельзя.");
-        if (head.CampaignStatus != "open" || !head.WithinDeadline(DateOnly.FromDateTime(clock.GetLocalNow().DateTime)))
-            return new Result(Outcome.ReadOnly, "Срок сдачи отчёта истёк: изменять его можно только после продления срока.");
+        var hasRight = await ReportAccess.HasRightAsync(c, tx.Transaction, scope, Rights.Fill, ct);
+        if (EditProblem.For(head, scope, hasRight, clock.Today, EditIntent.Fill) is { } problem)
+            return new Result(problem.Why == EditProblem.Reason.NoFillRight ? Outcome.Forbidden : Outcome.ReadOnly, problem.Message);
         var template = await TemplateCache.GetAsync(c, head.TemplateVersionId, head.TemplateLoadedAt, tx.Transaction, ct);
         var result = await action(c, tx.Transaction, head, template);
         if (result.Ok) await tx.CommitAsync(ct);

@@ -2,6 +2,7 @@ using System.Globalization;
 using Dapper;
 using EKIS.Reporting.Features.Access;
 using EKIS.Reporting.Features.Campaigns;
+using EKIS.Reporting.Features.Lifecycle;
 using EKIS.Reporting.Templates.Model;
 using Npgsql;
 
@@ -37,17 +38,18 @@ public sealed class ReportValues(NpgsqlDataSource db)
         """;
 
     /// <summary>
-    /// The previous period's report for controls with <c>{{…}}</c>: the same respondent's latest
-    /// regionally accepted report made with the same template version for an earlier period.
+    /// The previous period's report for controls with <c>{{…}}</c>: the version that counts at the region
+    /// level (<see cref="DataLevel.Region"/>: the newest regionally accepted one) of the same respondent's
+    /// latest earlier period made with the same template version.
     /// </summary>
     private const string PreviousIdSql = """
-        SELECT r.id FROM ekis.report h JOIN ekis.campaign hc ON hc.id = h.campaign_id
-        JOIN ekis.report r ON r.org_unit_id = h.org_unit_id AND r.status = 'accepted_by_region'
+        SELECT r.report_id FROM ekis.report h JOIN ekis.campaign hc ON hc.id = h.campaign_id
+        JOIN ekis.report_counting_region r ON r.org_unit_id = h.org_unit_id
         JOIN ekis.campaign c ON c.id = r.campaign_id AND c.template_version_id = hc.template_version_id
              /* period codes compared as numbers would be: a shorter code is an earlier one ("9" < "10") */
              AND (c.year, length(c.period), c.period) < (hc.year, length(hc.period), hc.period)
         WHERE h.id = @reportId
-        ORDER BY c.year DESC, length(c.period) DESC, c.period DESC, r.version DESC LIMIT 1
+        ORDER BY c.year DESC, length(c.period) DESC, c.period DESC LIMIT 1
         """;
 
     private static Result Build(FormTemplate template, ReportHead head, IEnumerable<StoredCell> stored)

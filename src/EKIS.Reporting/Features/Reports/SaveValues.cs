@@ -2,9 +2,12 @@ using System.Text.Json;
 using Dapper;
 using EKIS.Reporting.Features.Access;
 using EKIS.Reporting.Features.Campaigns;
+using EKIS.Reporting.Features.Lifecycle;
 using EKIS.Reporting.Infrastructure.Actors;
 using EKIS.Reporting.Infrastructure.Database;
 using EKIS.Reporting.Templates;
+using EKIS.Reporting.Infrastructure.Time;
+using EKIS.Reporting.Templates.Checking;
 using EKIS.Reporting.Templates.Model;
 using Npgsql;
 
@@ -16,7 +19,7 @@ namespace EKIS.Reporting.Features.Reports;
 /// nothing; the save is refused when the report changed since the form was opened (row_version);
 /// every changed value is written to the value audit with its old and new text.
 /// </summary>
-public sealed class SaveValues(NpgsqlDataSource db, TimeProvider clock)
+public sealed class SaveValues(NpgsqlDataSource db, RegionClock clock)
 {
     public const string Typed = "typed";
     public const string Upload = "upload";
@@ -44,12 +47,9 @@ public sealed class SaveValues(NpgsqlDataSource db, TimeProvider clock)
         var c = tx.Connection;
         var head = await ReportAccess.GetAsync(c, tx.Transaction, scope, cmd.ReportId, forUpdate: true, ct);
         if (head is null) return new Result(Outcome.NotFound, 0, 0, "Отчёт не найден.");
-        if (!await ReportAccess.HasRightAsync(c, tx.Transaction, scope, Rights.Fill, ct))
-            return new Result(Outcome.Forbidden, head.RowVersion, 0, "У вас нет права заполнять отчёты этой организации.");
-        if (!head.IsEditableStatus)
-            return new Result(Outcome.ReadOnly, head.RowVersion, 0, $"Отчёт в статусе «{ReportStatus.Title(head.Status)}» изменять нельзя.");
-        if (head.CampaignStatus != "open" || !head.WithinDeadline(DateOnly.FromDateTime(clock.GetLocalNow().DateTime)))
-            return new Result(Outcome.ReadOnly, head.RowVersion, 0, "Срок сдачи отчёта истёк: изменять его можно только после продления срока.");
+        var hasRight = await ReportAccess.HasRightAsync(c, tx.Transaction, scope, Rights.Fill, ct);
+        if (EditProblem.For(head, scope, hasRight, clock.Today, EditIntent.Fill) is { } notAllowed)
+            return new Result(notAllowed.Why == EditProblem.Reason.NoFillRight ? Outcome.Forbidden : Outcome.ReadOnly, head.RowVersion, 0, notAllowed.Message);
         if (head.RowVersion != cmd.RowVersion)
             return new Result(Outcome.Stale, head.RowVersion, 0, StaleMessage);
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Dapper;
 using EKIS.Reporting.Features.Access;
 using EKIS.Reporting.Features.Campaigns;
+using EKIS.Reporting.Features.Lifecycle;
 using EKIS.Reporting.Infrastructure.Actors;
 using EKIS.Reporting.Infrastructure.Database;
 using Npgsql;
@@ -31,7 +32,7 @@ public sealed class StartReport(NpgsqlDataSource db)
             """, new { role = scope.Role, unit = scope.OrgUnitId, campaignId, orgUnitId }, tx.Transaction, cancellationToken: ct));
         if (unit is not { } u) return null;
         var existing = await c.ExecuteScalarAsync<long?>(new CommandDefinition(
-            "SELECT id FROM ekis.report WHERE campaign_id = @campaignId AND org_unit_id = @orgUnitId ORDER BY version DESC LIMIT 1",
+            $"SELECT id FROM {ReportVersions.Newest} WHERE campaign_id = @campaignId AND org_unit_id = @orgUnitId",
             new { campaignId, orgUnitId }, tx.Transaction, cancellationToken: ct));
         if (existing is { } id) return id;
         // Opening an existing report needs only the scope; creating one is filling it in.
@@ -47,14 +48,16 @@ public sealed class StartReport(NpgsqlDataSource db)
         title["name"] = u.Name;
         if (!string.IsNullOrWhiteSpace(u.Director)) title["leader_fio"] = u.Director;
 
-        id = await c.ExecuteScalarAsync<long>(new CommandDefinition("""
+        // Two first openings at once: the second waits for the first's row and returns it; only the one
+        // that inserted records the start (xmax = 0 marks a row this statement inserted, not updated).
+        var (newId, inserted) = await c.QuerySingleAsync<(long, bool)>(new CommandDefinition("""
             INSERT INTO ekis.report (campaign_id, org_unit_id, title) VALUES (@campaignId, @orgUnitId, @title::jsonb)
             ON CONFLICT (campaign_id, org_unit_id, version) DO UPDATE SET campaign_id = EXCLUDED.campaign_id
-            RETURNING id
+            RETURNING id, xmax = 0
             """, new { campaignId, orgUnitId, title = JsonSerializer.Serialize(title) }, tx.Transaction, cancellationToken: ct));
-        await c.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO ekis.report_transition (report_id, from_status, to_status) SELECT @id, NULL, 'draft' WHERE NOT EXISTS (SELECT 1 FROM ekis.report_transition WHERE report_id = @id)",
-            new { id }, tx.Transaction, cancellationToken: ct));
+        if (inserted)
+            await ReportTransitions.WriteAsync(c, tx.Transaction, TransitionKind.Start, newId, null, ReportStatus.Draft, null, ct: ct);
+        id = newId;
         await tx.CommitAsync(ct);
         return id;
     }

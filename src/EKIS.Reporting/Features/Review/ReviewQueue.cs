@@ -1,6 +1,7 @@
 using Dapper;
 using EKIS.Reporting.Features.Access;
 using EKIS.Reporting.Features.Campaigns;
+using EKIS.Reporting.Features.Lifecycle;
 using EKIS.Reporting.Features.Reports;
 using Npgsql;
 
@@ -43,7 +44,7 @@ public sealed class ReviewQueue(NpgsqlDataSource db, CheckReport check)
     /// <summary>ORDER BY fragments by sort key: constants chosen here, never text from the request.</summary>
     private static readonly IReadOnlyDictionary<string, string> Orders = new Dictionary<string, string>
     {
-        ["sent"] = "sent.at {0} NULLS LAST",
+        ["sent"] = "r.submitted_at {0} NULLS LAST",
         ["name"] = "coalesce(u.short_name, u.name) {0}",
         ["municipality"] = "coalesce(m.short_name, m.name) {0}",
         ["status"] = "r.status {0}",
@@ -83,19 +84,14 @@ public sealed class ReviewQueue(NpgsqlDataSource db, CheckReport check)
             WITH sc AS MATERIALIZED (
                 SELECT * FROM ekis.scope_for_period(@role, @unit, (SELECT coalesce(reference_date, due_date) FROM ekis.campaign WHERE id = @campaignId)))
             SELECT r.id AS ReportId, u.id AS OrgUnitId, u.ekis_code AS EkisCode, coalesce(u.short_name, u.name) AS Name,
-                   coalesce(m.short_name, m.name) AS MunicipalityName, r.version, r.status, sent.at AS SentAt, r.updated_at AS UpdatedAt,
+                   coalesce(m.short_name, m.name) AS MunicipalityName, r.version, r.status, r.submitted_at AS SentAt, r.updated_at AS UpdatedAt,
                    count(*) OVER () AS Total
-            FROM ekis.report r
+            FROM ekis.report_newest r
             JOIN sc ON sc.id = r.org_unit_id
             JOIN ekis.org_unit u ON u.id = r.org_unit_id
             LEFT JOIN ekis.org_unit p ON p.id = u.parent_id
             LEFT JOIN ekis.org_unit m ON m.id = coalesce(sc.municipality_id, CASE WHEN u.level = 'branch' THEN p.parent_id ELSE u.parent_id END)
-            LEFT JOIN LATERAL (SELECT t.at FROM ekis.report_transition t
-                               WHERE t.report_id = r.id AND t.to_status = 'submitted'
-                                 AND t.from_status IN ('draft', 'returned_by_municipality', 'returned_by_region')
-                               ORDER BY t.at DESC, t.id DESC LIMIT 1) sent ON true
             WHERE r.campaign_id = @campaignId
-              AND NOT EXISTS (SELECT 1 FROM ekis.report n WHERE n.campaign_id = r.campaign_id AND n.org_unit_id = r.org_unit_id AND n.version > r.version)
               AND (@status::text IS NULL OR r.status = @status)
               AND (@municipalityId::bigint IS NULL OR m.id = @municipalityId)
             ORDER BY

@@ -1,5 +1,6 @@
 using Dapper;
 using EKIS.Reporting.Features.Access;
+using EKIS.Reporting.Features.Lifecycle;
 using EKIS.Reporting.Features.Reports;
 using Npgsql;
 
@@ -44,11 +45,7 @@ public sealed class ReviewReport(NpgsqlDataSource db)
         var info = await conn.QuerySingleAsync<Info>(new CommandDefinition("""
             SELECT u.ekis_code AS EkisCode, coalesce(u.short_name, u.name) AS RespondentName, coalesce(m.short_name, m.name) AS MunicipalityName,
                    t.code AS FormCode, t.version AS FormVersion, t.title AS FormTitle,
-                   c.reference_date AS ReferenceDate, c.review_date AS ReviewDate,
-                   (SELECT tr.at FROM ekis.report_transition tr
-                    WHERE tr.report_id = r.id AND tr.to_status = 'submitted'
-                      AND tr.from_status IN ('draft', 'returned_by_municipality', 'returned_by_region')
-                    ORDER BY tr.at DESC, tr.id DESC LIMIT 1) AS SentAt
+                   c.reference_date AS ReferenceDate, c.review_date AS ReviewDate, r.submitted_at AS SentAt
             FROM ekis.report r
             JOIN ekis.campaign c ON c.id = r.campaign_id
             JOIN ekis.template_version t ON t.id = c.template_version_id

@@ -5,55 +5,9 @@ using Npgsql;
 namespace EKIS.Reporting.Features.Reports;
 
 /// <summary>
-/// A report's head row as every report slice reads it — only through the role's scope. The respondent's
-/// registry values for the title (ОКПО, full name, director) come along from the row the head joins anyway.
+/// The one way a report slice reaches a report: through the role's scope on the campaign's date
+/// (<c>ekis.covers_on</c>), plus the fill / submit rights of school staff.
 /// </summary>
-public sealed record ReportHead(long Id, long CampaignId, long OrgUnitId, long MunicipalityId, int Version, string Status, int RowVersion,
-    long TemplateVersionId, int Year, string Period, DateOnly DueDate, string CampaignStatus,
-    DateOnly? ExtensionUntil, DateOnly? ResubmitUntil, string Title, DateTime TemplateLoadedAt,
-    string? RegistryOkpo, string RegistryName, string? RegistryDirector)
-{
-    public TitleFields.Registry Registry => new(RegistryOkpo, RegistryName, RegistryDirector);
-
-
-    public bool IsEditableStatus => Status is ReportStatus.Draft or ReportStatus.ReturnedByMunicipality or ReportStatus.ReturnedByRegion;
-
-    /// <summary>The last day the respondent may still edit and send: the latest of the due date, an extension and the resubmission date of a return or reopening.</summary>
-    public DateOnly LastDay => LastDayOf(DueDate, ExtensionUntil, ResubmitUntil);
-
-    /// <summary>
-    /// The one home of the "last day" rule: whichever of the due date, the extension and the resubmission
-    /// date is latest (an earlier resubmission date does not shorten the due date). Campaign progress
-    /// spells the same rule in SQL (<c>greatest(...)</c>) for a whole campaign at once.
-    /// </summary>
-    public static DateOnly LastDayOf(DateOnly dueDate, DateOnly? extensionUntil, DateOnly? resubmitUntil) =>
-        new[] { dueDate, extensionUntil ?? dueDate, resubmitUntil ?? dueDate }.Max();
-
-    /// <summary>Whether the respondent may still edit or send on <paramref name="today"/>: on or before <see cref="LastDay"/>.</summary>
-    public bool WithinDeadline(DateOnly today) => today <= LastDay;
-}
-
-public static class ReportStatus
-{
-    public const string Draft = "draft";
-    public const string Submitted = "submitted";
-    public const string ReturnedByMunicipality = "returned_by_municipality";
-    public const string ReturnedByRegion = "returned_by_region";
-    public const string AcceptedByMunicipality = "accepted_by_municipality";
-    public const string AcceptedByRegion = "accepted_by_region";
-
-    public static string Title(string status) => status switch
-    {
-        Draft => "черновик",
-        Submitted => "отправлен",
-        ReturnedByMunicipality => "возвращён муниципалитетом",
-        ReturnedByRegion => "возвращён департаментом",
-        AcceptedByMunicipality => "принят муниципалитетом",
-        AcceptedByRegion => "принят департаментом",
-        _ => status,
-    };
-}
-
 internal static class ReportAccess
 {
     /// <summary>
@@ -115,7 +69,8 @@ internal static class ReportAccess
                c.template_version_id AS TemplateVersionId, c.year, c.period, c.due_date AS DueDate, c.status AS CampaignStatus,
                r.extension_until AS ExtensionUntil, r.resubmit_until AS ResubmitUntil, r.title::text AS Title,
                t.loaded_at AS TemplateLoadedAt,
-               u.okpo AS RegistryOkpo, u.name AS RegistryName, u.director AS RegistryDirector
+               u.okpo AS RegistryOkpo, u.name AS RegistryName, u.director AS RegistryDirector,
+               EXISTS (SELECT 1 FROM ekis.report_newest n WHERE n.id = r.id) AS IsNewest
         FROM ekis.report r
         JOIN ekis.campaign c ON c.id = r.campaign_id
         JOIN ekis.template_version t ON t.id = c.template_version_id
@@ -135,12 +90,4 @@ internal static class ReportAccess
             SELECT EXISTS (SELECT 1 FROM ekis.assignment_right a WHERE a.assignment_id = @id AND a."right" = ANY(@rights))
             """, new { id = scope.AssignmentId, rights = right == Rights.Fill ? new[] { Rights.Fill, Rights.Submit } : [right] }, tx, cancellationToken: ct));
     }
-
-    public static Task RecordTransitionAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long reportId, string from, string to, string? comment, CancellationToken ct) =>
-        conn.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO ekis.report_transition (report_id, from_status, to_status, comment) VALUES (@reportId, @from, @to, @comment);
-            UPDATE ekis.report SET status = @to, row_version = row_version + 1, updated_at = now(), updated_by = ekis.current_actor(),
-                   submitted_at = CASE WHEN @to = 'submitted' THEN now() ELSE submitted_at END
-            WHERE id = @reportId;
-            """, new { reportId, from, to, comment }, tx, cancellationToken: ct));
 }
