@@ -46,7 +46,7 @@ public sealed class CampaignProgress(NpgsqlDataSource db, TimeProvider clock)
         await using var tx = await CampaignScope.BeginWithoutJitAsync(conn, ct);
         var rows = (await conn.QueryAsync<Line>(new CommandDefinition("""
             WITH sc AS MATERIALIZED (
-                SELECT * FROM ekis.scope_for_period(@role, @unit, (SELECT coalesce(reference_date, due_date) FROM ekis.campaign WHERE id = @campaignId))),
+                SELECT * FROM ekis.scope_for_period(@role, @unit, (SELECT as_of FROM ekis.campaign WHERE id = @campaignId))),
             resp AS (
                 SELECT c.id AS campaign_id, c.due_date, cr.org_unit_id, sc.municipality_id
                 FROM ekis.campaign c
@@ -60,8 +60,8 @@ public sealed class CampaignProgress(NpgsqlDataSource db, TimeProvider clock)
                    greatest(resp.due_date, coalesce(r.extension_until, resp.due_date), coalesce(r.resubmit_until, resp.due_date)) AS LastDay
             FROM resp
             JOIN ekis.org_unit u ON u.id = resp.org_unit_id
-            LEFT JOIN ekis.org_unit p ON p.id = u.parent_id
-            JOIN ekis.org_unit m ON m.id = coalesce(resp.municipality_id, CASE WHEN u.level = 'branch' THEN p.parent_id ELSE u.parent_id END)
+            LEFT JOIN ekis.unit_municipality um ON um.id = u.id
+            JOIN ekis.org_unit m ON m.id = coalesce(resp.municipality_id, um.municipality_id)
             LEFT JOIN LATERAL (SELECT * FROM ekis.report r WHERE r.campaign_id = resp.campaign_id AND r.org_unit_id = u.id
                                ORDER BY r.version DESC LIMIT 1) r ON true
             -- The respondent's latest send (a withdrawn acceptance also moves a report back to "submitted": not a send).

@@ -49,8 +49,8 @@ public sealed class ReorganiseOrganisation(NpgsqlDataSource db)
                    (SELECT count(*)::int FROM ekis.org_unit b WHERE b.parent_id = u.id AND b.level = 'branch' AND b.status <> 'closed') AS OpenBranches
             FROM ekis.org_unit u
             JOIN ekis.units_in_scope(@role, @unit) s ON s.id = u.id
-            JOIN ekis.org_unit p ON p.id = u.parent_id
-            JOIN ekis.org_unit m ON m.id = CASE WHEN u.level = 'branch' THEN p.parent_id ELSE p.id END
+            JOIN ekis.unit_municipality um ON um.id = u.id
+            JOIN ekis.org_unit m ON m.id = um.municipality_id
             WHERE u.level IN ('organisation', 'branch') AND (u.id = @id OR u.ekis_code = @code)
             """, new { role = scope.Role, unit = scope.OrgUnitId, id, code }, cancellationToken: ct));
     }

@@ -37,7 +37,7 @@ public sealed class MyForms(NpgsqlDataSource db, TimeProvider clock)
             LEFT JOIN LATERAL (
                 SELECT * FROM ekis.report r WHERE r.campaign_id = c.id AND r.org_unit_id = u.id ORDER BY r.version DESC LIMIT 1
             ) r ON true
-            WHERE c.status = 'open' AND ekis.covers_on(@role, @unit, cr.org_unit_id, coalesce(c.reference_date, c.due_date))
+            WHERE c.status = 'open' AND ekis.covers_on(@role, @unit, cr.org_unit_id, c.as_of)
             ORDER BY c.due_date, t.title, u.name
             """, new { role = scope.Role, unit = scope.OrgUnitId }, cancellationToken: ct));
         var today = DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
