@@ -50,7 +50,8 @@ public sealed class SharedSqlTests : DatabaseTest
     [Test]
     public async Task An_actors_name_is_the_persons_name_or_the_key_itself_for_display()
     {
-        var id = await ScalarAsync<long>("INSERT INTO ekis.app_user (login, full_name) VALUES ('ivanova', 'Иванова Ольга Сергеевна') RETURNING id");
+        await ExecuteAsAsync(Actor.Cli, "INSERT INTO ekis.app_user (login, full_name) VALUES ('ivanova', 'Иванова Ольга Сергеевна')");
+        var id = await ScalarAsync<long>("SELECT id FROM ekis.app_user WHERE login = 'ivanova'");
         await using var conn = await Db.OpenConnectionAsync();
         string? Name(string? actor) => conn.QuerySingle<string?>("SELECT ekis.actor_name(@actor)", new { actor });
         Assert.Multiple(() =>
