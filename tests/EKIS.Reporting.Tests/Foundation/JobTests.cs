@@ -77,16 +77,19 @@ public sealed class JobTests
         Assert.That(worker.ExitCode, Is.Zero, "the worker stops cleanly on SIGTERM");
     }
 
-    [Test]
-    public void Recurring_jobs_are_registered_in_Moscow_time()
+    /// <summary>Issue 11, point 5: the recurring jobs run in the region's zone (Region:TimeZone), the same one "today" is read in.</summary>
+    [TestCase(null, "Europe/Moscow")]
+    [TestCase("Asia/Yekaterinburg", "Asia/Yekaterinburg")]
+    public void Recurring_jobs_are_registered_in_the_regions_time_zone(string? configured, string expected)
     {
+        var region = configured is null ? new EKIS.Reporting.Infrastructure.Time.RegionOptions() : new EKIS.Reporting.Infrastructure.Time.RegionOptions { TimeZone = configured };
         var storage = new PostgreSqlStorage(new NpgsqlConnectionFactory(TestDatabase.ConnectionString, JobStorageRegistration.StorageOptions()), JobStorageRegistration.StorageOptions());
-        var ids = RecurringJobs.Register(new RecurringJobManager(storage));
+        var ids = RecurringJobs.Register(new RecurringJobManager(storage), region);
         using var connection = storage.GetConnection();
         var registered = connection.GetRecurringJobs().Where(j => ids.Contains(j.Id)).ToList();
 
         Assert.That(registered.Select(j => j.Id), Is.EquivalentTo(ids));
-        Assert.That(registered, Has.All.Matches<Hangfire.Storage.RecurringJobDto>(j => j.TimeZoneId == RecurringJobs.TimeZoneId));
+        Assert.That(registered, Has.All.Matches<Hangfire.Storage.RecurringJobDto>(j => j.TimeZoneId == expected));
     }
 
     [Test]

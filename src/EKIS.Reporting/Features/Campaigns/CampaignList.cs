@@ -71,7 +71,7 @@ public sealed class CampaignList(NpgsqlDataSource db)
         await using var tx = await CampaignScope.BeginWithoutJitAsync(conn, ct);
         var rows = await conn.QueryAsync<Line>(new CommandDefinition("""
             WITH dates AS (
-                SELECT DISTINCT coalesce(c.reference_date, c.due_date) AS on_date FROM ekis.campaign c
+                SELECT DISTINCT c.as_of AS on_date FROM ekis.campaign c
                 WHERE (@campaignId::bigint IS NULL OR c.id = @campaignId)),
             -- The scope is computed once per distinct campaign date, not per respondent.
             sc AS MATERIALIZED (
@@ -80,7 +80,7 @@ public sealed class CampaignList(NpgsqlDataSource db)
                 SELECT cr.campaign_id, cr.org_unit_id
                 FROM ekis.campaign c
                 JOIN ekis.campaign_respondent cr ON cr.campaign_id = c.id AND cr.dropped_at IS NULL
-                JOIN sc ON sc.on_date = coalesce(c.reference_date, c.due_date) AND sc.id = cr.org_unit_id
+                JOIN sc ON sc.on_date = c.as_of AND sc.id = cr.org_unit_id
                 WHERE (@campaignId::bigint IS NULL OR c.id = @campaignId)),
             latest AS (
                 SELECT r.campaign_id, r.org_unit_id, r.status

@@ -47,7 +47,7 @@ public sealed class CampaignProgress(NpgsqlDataSource db, TimeProvider clock)
         await using var tx = await CampaignScope.BeginWithoutJitAsync(conn, ct);
         var rows = (await conn.QueryAsync<Line>(new CommandDefinition("""
             WITH sc AS MATERIALIZED (
-                SELECT * FROM ekis.scope_for_period(@role, @unit, (SELECT coalesce(reference_date, due_date) FROM ekis.campaign WHERE id = @campaignId))),
+                SELECT * FROM ekis.scope_for_period(@role, @unit, (SELECT as_of FROM ekis.campaign WHERE id = @campaignId))),
             resp AS (
                 SELECT c.id AS campaign_id, c.due_date, cr.org_unit_id, sc.municipality_id
                 FROM ekis.campaign c
@@ -61,8 +61,8 @@ public sealed class CampaignProgress(NpgsqlDataSource db, TimeProvider clock)
                    ekis.report_last_day(resp.due_date, r.extension_until, r.resubmit_until) AS LastDay
             FROM resp
             JOIN ekis.org_unit u ON u.id = resp.org_unit_id
-            LEFT JOIN ekis.org_unit p ON p.id = u.parent_id
-            JOIN ekis.org_unit m ON m.id = coalesce(resp.municipality_id, CASE WHEN u.level = 'branch' THEN p.parent_id ELSE u.parent_id END)
+            LEFT JOIN ekis.unit_municipality um ON um.id = u.id
+            JOIN ekis.org_unit m ON m.id = coalesce(resp.municipality_id, um.municipality_id)
             -- Progress follows the newest version (who must act now); which figures count is DataLevel's question.
             LEFT JOIN ekis.report_newest r ON r.campaign_id = resp.campaign_id AND r.org_unit_id = u.id
             ORDER BY m.name, u.name, u.id

@@ -26,15 +26,13 @@ public sealed class CampaignRespondents(NpgsqlDataSource db)
         var rows = await conn.QueryAsync<Row>(new CommandDefinition("""
             SELECT u.id AS OrgUnitId, u.ekis_code AS EkisCode, coalesce(u.short_name, u.name) AS Name,
                    coalesce(m.short_name, m.name) AS MunicipalityName,
-                   cr.added_at AS AddedAt, coalesce(ua.full_name, cr.added_by) AS AddedBy, cr.added_reason AS AddedReason,
-                   cr.dropped_at AS DroppedAt, coalesce(ud.full_name, cr.dropped_by) AS DroppedBy, cr.dropped_reason AS DroppedReason
+                   cr.added_at AS AddedAt, ekis.actor_name(cr.added_by) AS AddedBy, cr.added_reason AS AddedReason,
+                   cr.dropped_at AS DroppedAt, ekis.actor_name(cr.dropped_by) AS DroppedBy, cr.dropped_reason AS DroppedReason
             FROM ekis.campaign_respondent cr
             JOIN ekis.units_in_scope(@role, @unit) s ON s.id = cr.org_unit_id
             JOIN ekis.org_unit u ON u.id = cr.org_unit_id
-            LEFT JOIN ekis.org_unit p ON p.id = u.parent_id
-            LEFT JOIN ekis.org_unit m ON m.id = CASE WHEN u.level = 'branch' THEN p.parent_id ELSE u.parent_id END
-            LEFT JOIN ekis.app_user ua ON 'user:' || ua.id = cr.added_by
-            LEFT JOIN ekis.app_user ud ON 'user:' || ud.id = cr.dropped_by
+            LEFT JOIN ekis.unit_municipality um ON um.id = u.id
+            LEFT JOIN ekis.org_unit m ON m.id = um.municipality_id
             WHERE cr.campaign_id = @campaignId
             ORDER BY (cr.dropped_at IS NULL AND cr.added_reason IS NULL), greatest(cr.added_at, cr.dropped_at) DESC, m.name, u.name
             """, new { role = scope.Role, unit = scope.OrgUnitId, campaignId }, cancellationToken: ct));

@@ -1,5 +1,6 @@
 using Dapper;
 using EKIS.Reporting.Features.Access;
+using EKIS.Reporting.Features.Outbox;
 using EKIS.Reporting.Infrastructure.Actors;
 using EKIS.Reporting.Infrastructure.Database;
 using Npgsql;
@@ -36,6 +37,15 @@ public sealed class CloseCampaign(NpgsqlDataSource db)
         _ => to,
     };
 
+    /// <summary>The outbox event announcing a move of <see cref="Moves"/>.</summary>
+    public static string EventOf(string from, string to) => (from, to) switch
+    {
+        (CampaignStatus.Open, CampaignStatus.Closed) => DomainEvents.CampaignClosed,
+        (CampaignStatus.Closed, CampaignStatus.Open) => DomainEvents.CampaignReopened,
+        (CampaignStatus.Closed, CampaignStatus.Archived) => DomainEvents.CampaignArchived,
+        _ => throw new ArgumentOutOfRangeException(nameof(to), $"{from} → {to} is not a campaign move."),
+    };
+
     public static IEnumerable<string> NextStatuses(string from) => Moves.Where(m => m.From == from).Select(m => m.To);
 
     public Task<Result> CloseAsync(AccessScope scope, Actor actor, long campaignId, string reason, CancellationToken ct = default) =>
@@ -67,6 +77,7 @@ public sealed class CloseCampaign(NpgsqlDataSource db)
             INSERT INTO ekis.audit_event (action, entity, entity_id, details)
             VALUES ('campaign_status', 'campaign', @campaignId::text, jsonb_build_object('from', @from, 'to', @to, 'reason', @reason));
             """, new { campaignId, from, to, reason = reason.Trim() }, tx.Transaction, cancellationToken: ct));
+        await Outbox.Outbox.AppendAsync(tx.Connection, tx.Transaction, EventOf(from, to), campaignId, payload: new { from, to, reason = reason.Trim() }, ct: ct);
         await tx.CommitAsync(ct);
         return new Result(Outcome.Done);
     }

@@ -1,5 +1,6 @@
 using Dapper;
 using EKIS.Reporting.Features.Access;
+using EKIS.Reporting.Features.Outbox;
 using EKIS.Reporting.Infrastructure.Actors;
 using EKIS.Reporting.Infrastructure.Database;
 using Npgsql;
@@ -55,6 +56,7 @@ public sealed class OpenCampaign(NpgsqlDataSource db)
                 id, role = scope.Role, unit = scope.OrgUnitId,
                 kinds = cmd.Kinds?.ToArray(), municipalities = cmd.MunicipalityIds?.ToArray(), groups = cmd.GroupIds?.ToArray(),
             }, tx.Transaction, cancellationToken: ct));
+        await Outbox.Outbox.AppendAsync(tx.Connection, tx.Transaction, DomainEvents.CampaignOpened, campaignId: id, payload: new { respondents = count }, ct: ct);
         await tx.CommitAsync(ct);
         return new Result(id, count);
     }
@@ -73,6 +75,8 @@ public sealed class OpenCampaign(NpgsqlDataSource db)
               SET dropped_at = NULL, dropped_by = NULL, dropped_reason = NULL,
                   added_at = now(), added_by = ekis.current_actor(), added_reason = EXCLUDED.added_reason
             """, new { campaignId, orgUnitId, reason, role = scope.Role, unit = scope.OrgUnitId }, tx.Transaction, cancellationToken: ct));
+        if (n > 0)
+            await Outbox.Outbox.AppendAsync(tx.Connection, tx.Transaction, DomainEvents.RespondentAdded, campaignId, orgUnitId: orgUnitId, payload: new { reason }, ct: ct);
         await tx.CommitAsync(ct);
         return n > 0;
     }
@@ -86,6 +90,8 @@ public sealed class OpenCampaign(NpgsqlDataSource db)
             FROM ekis.units_in_scope(@role, @unit) s
             WHERE s.id = r.org_unit_id AND r.campaign_id = @campaignId AND r.org_unit_id = @orgUnitId AND r.dropped_at IS NULL
             """, new { campaignId, orgUnitId, reason, role = scope.Role, unit = scope.OrgUnitId }, tx.Transaction, cancellationToken: ct));
+        if (n > 0)
+            await Outbox.Outbox.AppendAsync(tx.Connection, tx.Transaction, DomainEvents.RespondentDropped, campaignId, orgUnitId: orgUnitId, payload: new { reason }, ct: ct);
         await tx.CommitAsync(ct);
         return n > 0;
     }

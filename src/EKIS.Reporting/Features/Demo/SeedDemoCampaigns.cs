@@ -270,8 +270,8 @@ public sealed class SeedDemoCampaigns(NpgsqlDataSource db, TimeProvider clock)
                    (row_number() OVER (PARTITION BY m.id ORDER BY u.ekis_code) - 1)::int AS Index
             FROM ekis.campaign_respondent cr
             JOIN ekis.org_unit u ON u.id = cr.org_unit_id
-            LEFT JOIN ekis.org_unit p ON p.id = u.parent_id
-            JOIN ekis.org_unit m ON m.id = CASE WHEN u.level = 'branch' THEN p.parent_id ELSE u.parent_id END
+            JOIN ekis.unit_municipality um ON um.id = u.id
+            JOIN ekis.org_unit m ON m.id = um.municipality_id
             WHERE cr.campaign_id = @campaignId AND cr.dropped_at IS NULL
             ORDER BY m.ekis_code, u.ekis_code
             """, new { campaignId, small = SmallMunicipalities }, cancellationToken: ct))).ToList();

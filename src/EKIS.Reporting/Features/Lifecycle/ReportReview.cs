@@ -191,7 +191,7 @@ public sealed class ReportReview(NpgsqlDataSource db, RegionClock clock, ReviewO
             ids = (await conn.QueryAsync<long>(new CommandDefinition("""
                 SELECT r.id
                 FROM ekis.report r
-                JOIN ekis.scope_for_period(@role, @unit, (SELECT coalesce(reference_date, due_date) FROM ekis.campaign WHERE id = @campaignId)) s
+                JOIN ekis.scope_for_period(@role, @unit, (SELECT as_of FROM ekis.campaign WHERE id = @campaignId)) s
                      ON s.id = r.org_unit_id
                 WHERE r.campaign_id = @campaignId AND r.status = ANY(@from) ORDER BY r.id
                 """, new { role = scope.Role, unit = scope.OrgUnitId, campaignId, from = move.From.ToArray() }, cancellationToken: ct))).ToList();

@@ -54,6 +54,8 @@ public sealed class ImportRegistry(NpgsqlDataSource db, ZipLimits? zipLimits = n
             return new Result(null, problems, content.Rows.Count, 0, 0, 0, false);
 
         var counts = await RegistryWriter.ApplyAsync(tx, plan.Units, "import", ct);
+        // One event per affected open campaign, naming every unit the import touched.
+        await RegistryEvents.AppendForTransactionAsync(tx, RegistryEvents.Import, ct);
         await tx.CommitAsync(ct);
         if (counts.Created + counts.Updated >= AnalyzeAfter)
         {

@@ -25,8 +25,8 @@ public sealed class OrganisationHistory(NpgsqlDataSource db)
                    coalesce(u.full_name || ' (' || u.login || ')', h.changed_by) AS ChangedBy, h.reason,
                    h.old_row::text AS OldRow, h.new_row::text AS NewRow
             FROM ekis.org_unit_history h
-            -- Actors of people are "user:<id>"; show the person (system actors stay as they are).
-            LEFT JOIN ekis.app_user u ON h.changed_by = 'user:' || u.id
+            -- Actors of people are "user:<id>"; show the person with the login (system actors stay as they are).
+            LEFT JOIN ekis.app_user u ON u.id = ekis.actor_user_id(h.changed_by)
             WHERE h.org_unit_id = (SELECT id FROM ekis.org_unit WHERE ekis_code = @ekisCode)
             ORDER BY h.id
             """, new { ekisCode }, cancellationToken: ct));

@@ -44,6 +44,7 @@ public sealed class RegistryGroups(NpgsqlDataSource db)
             WHERE g.code = @groupCode AND o.ekis_code = ANY(@codes) AND o.level IN ('organisation', 'branch')
             ON CONFLICT DO NOTHING
             """, new { groupCode, codes = ekisCodes.ToArray() }, tx.Transaction, cancellationToken: ct));
+        await RegistryEvents.AppendForTransactionAsync(tx, RegistryEvents.Group, ct);
         await tx.CommitAsync(ct);
         return added;
     }
@@ -55,6 +56,7 @@ public sealed class RegistryGroups(NpgsqlDataSource db)
             DELETE FROM ekis.org_group_member gm USING ekis.org_group g, ekis.org_unit o
             WHERE gm.group_id = g.id AND gm.org_unit_id = o.id AND g.code = @groupCode AND o.ekis_code = ANY(@codes)
             """, new { groupCode, codes = ekisCodes.ToArray() }, tx.Transaction, cancellationToken: ct));
+        await RegistryEvents.AppendForTransactionAsync(tx, RegistryEvents.Group, ct);
         await tx.CommitAsync(ct);
         return removed;
     }

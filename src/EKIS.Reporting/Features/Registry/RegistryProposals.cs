@@ -115,14 +115,12 @@ public sealed class RegistryProposals(NpgsqlDataSource db, EditableCard cards, S
 
     private const string Select = """
         SELECT p.id, p.org_unit_id AS OrgUnitId, u.ekis_code AS EkisCode, coalesce(u.short_name, u.name) AS OrgName, p.status,
-               p.proposed_at AS ProposedAt, coalesce(pu.full_name, p.proposed_by) AS ProposedBy,
-               p.decided_at AS DecidedAt, coalesce(du.full_name, p.decided_by) AS DecidedBy,
+               p.proposed_at AS ProposedAt, ekis.actor_name(p.proposed_by) AS ProposedBy,
+               p.decided_at AS DecidedAt, ekis.actor_name(p.decided_by) AS DecidedBy,
                p.comment, p.changes::text AS Changes, p.original::text AS Original
         FROM ekis.registry_proposal p
         JOIN ekis.org_unit u ON u.id = p.org_unit_id
         JOIN ekis.units_in_scope(@role, @unit) s ON s.id = u.id
-        LEFT JOIN ekis.app_user pu ON p.proposed_by = 'user:' || pu.id
-        LEFT JOIN ekis.app_user du ON p.decided_by = 'user:' || du.id
         """;
 
     private static Dictionary<string, string> WithCode(EditableCard.Card card, Dictionary<string, string> changes) =>

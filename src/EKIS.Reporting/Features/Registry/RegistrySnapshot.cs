@@ -1,4 +1,5 @@
 using Dapper;
+using EKIS.Reporting.Infrastructure.Database;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -73,7 +74,7 @@ internal sealed class RegistrySnapshot
         (string[] Codes, string[] Inns, string[] Okpos)? only, CancellationToken ct)
     {
         var units = new List<Unit>();
-        await using (var cmd = new NpgsqlCommand(RegistrySql.Get("RegistrySnapshot.sql"), conn, tx))
+        await using (var cmd = new NpgsqlCommand(SqlResource.Feature("Registry", "RegistrySnapshot.sql"), conn, tx))
         {
             cmd.Parameters.Add(new NpgsqlParameter("codes", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = (object?)only?.Codes ?? DBNull.Value });
             cmd.Parameters.Add(new NpgsqlParameter("inns", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = only?.Inns ?? [] });

@@ -1,4 +1,5 @@
 using Dapper;
+using EKIS.Reporting.Infrastructure.Database;
 using Npgsql;
 
 namespace EKIS.Reporting.Features.Registry;
@@ -29,7 +30,7 @@ public sealed class RegistryTree(NpgsqlDataSource db)
     public async Task<Result> AsOfAsync(DateOnly on, bool includeClosed = false, CancellationToken ct = default)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
-        var nodes = await conn.QueryAsync<Node>(new CommandDefinition(RegistrySql.Get("RegistryTree.sql"),
+        var nodes = await conn.QueryAsync<Node>(new CommandDefinition(SqlResource.Feature("Registry", "RegistryTree.sql"),
             new { on = RegistryColumns.FormatDate(on), includeClosed }, cancellationToken: ct));
         return new Result(on, nodes.ToList());
     }

@@ -27,7 +27,7 @@ internal static class RegistryWriter
         var conn = tx.Connection;
         await conn.ExecuteAsync(new CommandDefinition(
             "SELECT set_config('ekis.change_reason', @reason, true)", new { reason }, tx.Transaction, cancellationToken: ct));
-        await conn.ExecuteAsync(new CommandDefinition(RegistrySql.Get("StageUnits.sql"), transaction: tx.Transaction, cancellationToken: ct));
+        await conn.ExecuteAsync(new CommandDefinition(SqlResource.Feature("Registry", "StageUnits.sql"), transaction: tx.Transaction, cancellationToken: ct));
 
         await using (var importer = await conn.BeginBinaryImportAsync("""
             COPY registry_stage (row_no, level, parent_code, ekis_code, name, short_name, kind, legal_status, inn, kpp, ogrn, okpo,
@@ -62,12 +62,12 @@ internal static class RegistryWriter
         {
             if (units.All(u => u.Level != level)) continue;
             var written = await conn.QuerySingleAsync<Written>(new CommandDefinition(
-                RegistrySql.Get("ApplyStagedUnits.sql"), new { level }, tx.Transaction, cancellationToken: ct));
+                SqlResource.Feature("Registry", "ApplyStagedUnits.sql"), new { level }, tx.Transaction, cancellationToken: ct));
             created += written.Created;
             updated += written.Updated;
         }
         if (units.Any(u => u.Groups is not null))
-            await conn.ExecuteAsync(new CommandDefinition(RegistrySql.Get("ApplyStagedGroups.sql"), transaction: tx.Transaction, cancellationToken: ct));
+            await conn.ExecuteAsync(new CommandDefinition(SqlResource.Feature("Registry", "ApplyStagedGroups.sql"), transaction: tx.Transaction, cancellationToken: ct));
         return new Counts(created, updated, units.Count - created - updated);
     }
 

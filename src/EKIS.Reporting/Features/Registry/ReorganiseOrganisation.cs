@@ -49,8 +49,8 @@ public sealed class ReorganiseOrganisation(NpgsqlDataSource db)
                    (SELECT count(*)::int FROM ekis.org_unit b WHERE b.parent_id = u.id AND b.level = 'branch' AND b.status <> 'closed') AS OpenBranches
             FROM ekis.org_unit u
             JOIN ekis.units_in_scope(@role, @unit) s ON s.id = u.id
-            JOIN ekis.org_unit p ON p.id = u.parent_id
-            JOIN ekis.org_unit m ON m.id = CASE WHEN u.level = 'branch' THEN p.parent_id ELSE p.id END
+            JOIN ekis.unit_municipality um ON um.id = u.id
+            JOIN ekis.org_unit m ON m.id = um.municipality_id
             WHERE u.level IN ('organisation', 'branch') AND (u.id = @id OR u.ekis_code = @code)
             """, new { role = scope.Role, unit = scope.OrgUnitId, id, code }, cancellationToken: ct));
     }
@@ -81,6 +81,7 @@ public sealed class ReorganiseOrganisation(NpgsqlDataSource db)
         await RegistryChanges.SetReasonAsync(tx, "move", ct);
         await tx.Connection.ExecuteAsync(new CommandDefinition("UPDATE ekis.org_unit SET parent_id = @parent WHERE id = @id",
             new { parent = target.Id, id = unit.Id }, tx.Transaction, cancellationToken: ct));
+        await RegistryEvents.AppendAsync(tx, RegistryEvents.Move, await RegistryEvents.WithBranchesAsync(tx, unit.Id, ct), on, ct);
         await AuditAsync(tx, "registry.move", unit.Id, new { to = municipalityCode, on = on.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) }, ct);
         await tx.CommitAsync(ct);
         return Result.Ok;
@@ -95,6 +96,7 @@ public sealed class ReorganiseOrganisation(NpgsqlDataSource db)
         if (unit.Status == "closed") return new Result($"«{ekisCode}» уже закрыта.");
         var problem = await CloseUnitAsync(tx, unit, on, mergedInto: null, ct);
         if (problem is not null) return new Result(problem);
+        await RegistryEvents.AppendAsync(tx, RegistryEvents.Close, await RegistryEvents.WithBranchesAsync(tx, unit.Id, ct), on, ct);
         await AuditAsync(tx, "registry.close", unit.Id, new { on = Iso(on) }, ct);
         await tx.CommitAsync(ct);
         return Result.Ok;
@@ -117,11 +119,14 @@ public sealed class ReorganiseOrganisation(NpgsqlDataSource db)
         if (await BackdatedAsync(tx, absorbed.Id, branches: true, on, ct) is { } mergeProblem) return new Result(mergeProblem);
         await RegistryChanges.SetEffectiveOnAsync(tx, on, ct);
         await RegistryChanges.SetReasonAsync(tx, "merge", ct);
+        // The absorbed organisation, its branches (they pass to the survivor) and the survivor itself.
+        var merged = (await RegistryEvents.WithBranchesAsync(tx, absorbed.Id, ct)).Append(survivor.Id).ToList();
         await tx.Connection.ExecuteAsync(new CommandDefinition("""
             UPDATE ekis.org_unit SET parent_id = @survivor WHERE parent_id = @absorbed AND level = 'branch' AND status <> 'closed'
             """, new { survivor = survivor.Id, absorbed = absorbed.Id }, tx.Transaction, cancellationToken: ct));
         var problem = await CloseUnitAsync(tx, absorbed, on, survivor.Id, ct);
         if (problem is not null) return new Result(problem);
+        await RegistryEvents.AppendAsync(tx, RegistryEvents.Merge, merged, on, ct);
         await AuditAsync(tx, "registry.merge", absorbed.Id, new { into = survivorCode, on = Iso(on) }, ct);
         await tx.CommitAsync(ct);
         return Result.Ok;

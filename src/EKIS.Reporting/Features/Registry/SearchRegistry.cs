@@ -77,7 +77,8 @@ public sealed class SearchRegistry(NpgsqlDataSource db)
               ORDER BY u.ekis_code OFFSET @offset LIMIT @pageSize) h
         JOIN ekis.org_unit u ON u.id = h.id
         JOIN ekis.org_unit p ON p.id = u.parent_id
-        JOIN ekis.org_unit m ON m.id = CASE WHEN u.level = 'branch' THEN p.parent_id ELSE p.id END
+        JOIN ekis.unit_municipality um ON um.id = u.id
+        JOIN ekis.org_unit m ON m.id = um.municipality_id
         ORDER BY u.ekis_code
         """;
 

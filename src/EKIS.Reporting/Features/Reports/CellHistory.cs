@@ -23,11 +23,10 @@ public sealed class CellHistory(NpgsqlDataSource db)
         var template = await TemplateCache.GetAsync(conn, head.TemplateVersionId, head.TemplateLoadedAt, null, ct);
         if (SaveValues.Validate(template, cell with { Value = null }, out var canonical) is not null) return null;
         var rows = await conn.QueryAsync<Change>(new CommandDefinition("""
-            SELECT ch.at, coalesce(u.full_name, ch.actor) AS Who, ch.old_value AS OldValue, ch.new_value AS NewValue, ch.version, ch.source
+            SELECT ch.at, ekis.actor_name(ch.actor) AS Who, ch.old_value AS OldValue, ch.new_value AS NewValue, ch.version, ch.source
             FROM ekis.report r
             JOIN ekis.report_value_change ch ON ch.report_id = r.id
             JOIN ekis.template_cell tc ON tc.cell_id = ch.cell_id
-            LEFT JOIN ekis.app_user u ON ch.actor = 'user:' || u.id
             WHERE r.campaign_id = @CampaignId AND r.org_unit_id = @OrgUnitId AND r.version <= @Version
               AND tc.section = @section AND tc.row_code = @row AND tc.column_code = @column
               AND tc.s1 IS NOT DISTINCT FROM @s1 AND tc.s2 IS NOT DISTINCT FROM @s2 AND tc.s3 IS NOT DISTINCT FROM @s3

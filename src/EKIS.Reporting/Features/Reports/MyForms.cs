@@ -37,7 +37,7 @@ public sealed class MyForms(NpgsqlDataSource db, RegionClock clock)
                   SELECT h.org_unit_id FROM ekis.org_unit_history h WHERE h.new_row ->> 'parent_id' = @unit::text) k ON k.id = cr.org_unit_id
             JOIN ekis.org_unit u ON u.id = cr.org_unit_id
             LEFT JOIN ekis.report_newest r ON r.campaign_id = c.id AND r.org_unit_id = u.id
-            WHERE c.status = 'open' AND ekis.covers_on(@role, @unit, cr.org_unit_id, coalesce(c.reference_date, c.due_date))
+            WHERE c.status = 'open' AND ekis.covers_on(@role, @unit, cr.org_unit_id, c.as_of)
             ORDER BY c.due_date, t.title, u.name
             """, new { role = scope.Role, unit = scope.OrgUnitId }, cancellationToken: ct));
         var today = clock.Today;

@@ -14,7 +14,7 @@ internal static class ReportAccess
     /// A report belongs to the tree as it was on its campaign's reference date (the due date when the
     /// campaign has none): a school moved later stays with the municipality that reviewed it.
     /// </summary>
-    public const string CoversReport = "ekis.covers_on(@role, @unit, r.org_unit_id, coalesce(c.reference_date, c.due_date))";
+    public const string CoversReport = "ekis.covers_on(@role, @unit, r.org_unit_id, c.as_of)";
 
     /// <summary>
     /// <see cref="CoversReport"/> for a director or an employee, spelled out: their scope on a date is the
@@ -36,7 +36,7 @@ internal static class ReportAccess
         END
         """;
 
-    private static readonly string CoversReportForSchool = CoversForSchool("r.org_unit_id", "@unit", "coalesce(c.reference_date, c.due_date)");
+    private static readonly string CoversReportForSchool = CoversForSchool("r.org_unit_id", "@unit", "c.as_of");
 
     /// <summary>The report if the role's scope covers its respondent, else null (not found — its existence is not revealed).</summary>
     public static Task<ReportHead?> GetAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, AccessScope scope, long reportId, bool forUpdate, CancellationToken ct) =>
@@ -64,7 +64,7 @@ internal static class ReportAccess
 
     private static string BuildHeadSql(string? covers, bool forUpdate) => $"""
         SELECT r.id, r.campaign_id AS CampaignId, r.org_unit_id AS OrgUnitId,
-               CASE WHEN u.level = 'branch' THEN p.parent_id ELSE u.parent_id END AS MunicipalityId,
+               um.municipality_id AS MunicipalityId,
                r.version, r.status, r.row_version AS RowVersion,
                c.template_version_id AS TemplateVersionId, c.year, c.period, c.due_date AS DueDate, c.status AS CampaignStatus,
                r.extension_until AS ExtensionUntil, r.resubmit_until AS ResubmitUntil, r.title::text AS Title,
@@ -75,7 +75,7 @@ internal static class ReportAccess
         JOIN ekis.campaign c ON c.id = r.campaign_id
         JOIN ekis.template_version t ON t.id = c.template_version_id
         JOIN ekis.org_unit u ON u.id = r.org_unit_id
-        LEFT JOIN ekis.org_unit p ON p.id = u.parent_id
+        LEFT JOIN ekis.unit_municipality um ON um.id = u.id
         WHERE r.id = @reportId
         {(covers is null ? "" : "AND " + covers)}
         {(forUpdate ? "FOR UPDATE OF r" : "")}

@@ -75,8 +75,8 @@ public sealed class ReportForm(NpgsqlDataSource db, RegionClock clock)
             SELECT c.section, c.row_code AS Row, c.column_code AS Column, c.s1, c.s2, c.s3, coalesce(v.value::text, v.text_value) AS Value
             FROM ekis.report p JOIN ekis.report_value v ON v.report_id = p.id JOIN ekis.template_cell c ON c.cell_id = v.cell_id
             WHERE p.campaign_id = @CampaignId AND p.org_unit_id = @OrgUnitId AND p.version = @Version - 1;
-            SELECT t.to_status AS Status, t.comment, t.at, coalesce(u.full_name, t.actor) AS Who
-            FROM ekis.report_transition t LEFT JOIN ekis.app_user u ON t.actor = 'user:' || u.id
+            SELECT t.to_status AS Status, t.comment, t.at, ekis.actor_name(t.actor) AS Who
+            FROM ekis.report_transition t
             WHERE t.report_id = @Id AND t.comment IS NOT NULL
               AND (t.to_status = ANY(@Returned) OR t.from_status IS NULL)
             ORDER BY t.at DESC, t.id DESC LIMIT 1;

@@ -96,9 +96,8 @@ public sealed class ReportNotes(NpgsqlDataSource db, RegionClock clock)
     internal static async Task<IReadOnlyList<CellComment>> CommentsAsync(NpgsqlConnection c, NpgsqlTransaction? tx, long reportId, CancellationToken ct) =>
         (await c.QueryAsync<CellComment>(new CommandDefinition("""
             SELECT k.section, k.row_code AS Row, k.column_code AS Column, k.s1, k.s2, k.s3, k.comment, k.updated_at AS UpdatedAt,
-                   coalesce(u.full_name, k.updated_by) AS UpdatedBy
+                   ekis.actor_name(k.updated_by) AS UpdatedBy
             FROM ekis.report_cell_comment k
-            LEFT JOIN ekis.app_user u ON k.updated_by = 'user:' || u.id
             WHERE k.report_id = @reportId ORDER BY k.id
             """, new { reportId }, tx, cancellationToken: ct))).ToList();
 

@@ -28,7 +28,7 @@ public sealed class StartReport(NpgsqlDataSource db)
             JOIN ekis.template_version t ON t.id = k.template_version_id
             JOIN ekis.org_unit u ON u.id = cr.org_unit_id
             WHERE cr.campaign_id = @campaignId AND cr.org_unit_id = @orgUnitId AND cr.dropped_at IS NULL
-              AND ekis.covers_on(@role, @unit, cr.org_unit_id, coalesce(k.reference_date, k.due_date))
+              AND ekis.covers_on(@role, @unit, cr.org_unit_id, k.as_of)
             """, new { role = scope.Role, unit = scope.OrgUnitId, campaignId, orgUnitId }, tx.Transaction, cancellationToken: ct));
         if (unit is not { } u) return null;
         var existing = await c.ExecuteScalarAsync<long?>(new CommandDefinition(

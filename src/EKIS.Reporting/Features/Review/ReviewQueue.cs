@@ -82,15 +82,15 @@ public sealed class ReviewQueue(NpgsqlDataSource db, CheckReport check)
         await using var tx = await CampaignScope.BeginWithoutJitAsync(conn, ct);
         return (await conn.QueryAsync<Line>(new CommandDefinition("""
             WITH sc AS MATERIALIZED (
-                SELECT * FROM ekis.scope_for_period(@role, @unit, (SELECT coalesce(reference_date, due_date) FROM ekis.campaign WHERE id = @campaignId)))
+                SELECT * FROM ekis.scope_for_period(@role, @unit, (SELECT as_of FROM ekis.campaign WHERE id = @campaignId)))
             SELECT r.id AS ReportId, u.id AS OrgUnitId, u.ekis_code AS EkisCode, coalesce(u.short_name, u.name) AS Name,
                    coalesce(m.short_name, m.name) AS MunicipalityName, r.version, r.status, r.submitted_at AS SentAt, r.updated_at AS UpdatedAt,
                    count(*) OVER () AS Total
             FROM ekis.report_newest r
             JOIN sc ON sc.id = r.org_unit_id
             JOIN ekis.org_unit u ON u.id = r.org_unit_id
-            LEFT JOIN ekis.org_unit p ON p.id = u.parent_id
-            LEFT JOIN ekis.org_unit m ON m.id = coalesce(sc.municipality_id, CASE WHEN u.level = 'branch' THEN p.parent_id ELSE u.parent_id END)
+            LEFT JOIN ekis.unit_municipality um ON um.id = u.id
+            LEFT JOIN ekis.org_unit m ON m.id = coalesce(sc.municipality_id, um.municipality_id)
             WHERE r.campaign_id = @campaignId
               AND (@status::text IS NULL OR r.status = @status)
               AND (@municipalityId::bigint IS NULL OR m.id = @municipalityId)

@@ -58,9 +58,8 @@ public sealed class ReviewReport(NpgsqlDataSource db)
             WHERE campaign_id = @campaignId AND org_unit_id = @orgUnitId ORDER BY version
             """, new { campaignId = head.CampaignId, orgUnitId = head.OrgUnitId }, cancellationToken: ct))).ToList();
         var history = (await conn.QueryAsync<Transition>(new CommandDefinition("""
-            SELECT t.from_status AS FromStatus, t.to_status AS ToStatus, t.comment, t.at, coalesce(a.full_name, t.actor) AS Actor
+            SELECT t.from_status AS FromStatus, t.to_status AS ToStatus, t.comment, t.at, ekis.actor_name(t.actor) AS Actor
             FROM ekis.report_transition t
-            LEFT JOIN ekis.app_user a ON 'user:' || a.id = t.actor
             WHERE t.report_id = @reportId ORDER BY t.at, t.id
             """, new { reportId }, cancellationToken: ct))).ToList();
         var explanations = await ExplanationsAsync(conn, reportId, ct);
@@ -76,9 +75,8 @@ public sealed class ReviewReport(NpgsqlDataSource db)
     private static async Task<IReadOnlyDictionary<string, Explanation>> ExplanationsAsync(NpgsqlConnection conn, long reportId, CancellationToken ct)
     {
         var rows = await conn.QueryAsync<Explanation>(new CommandDefinition("""
-            SELECT e.control_id AS ControlId, e.explanation AS Text, e.updated_at AS At, coalesce(a.full_name, e.updated_by) AS Author
+            SELECT e.control_id AS ControlId, e.explanation AS Text, e.updated_at AS At, ekis.actor_name(e.updated_by) AS Author
             FROM ekis.report_explanation e
-            LEFT JOIN ekis.app_user a ON 'user:' || a.id = e.updated_by
             WHERE e.report_id = @reportId
             """, new { reportId }, cancellationToken: ct));
         return rows.ToDictionary(e => e.ControlId);
