@@ -11,6 +11,8 @@ namespace EKIS.Reporting.Tests.Accounts;
 /// </summary>
 public sealed class AccessMatrixTests : DatabaseTest
 {
+    protected override bool StartsFromDemo => true;
+
     private EkisWebFactory _web = null!;
     private Dictionary<string, long> _ids = null!;
 
@@ -23,7 +25,6 @@ public sealed class AccessMatrixTests : DatabaseTest
     [SetUp]
     public async Task SeedAsync()
     {
-        await new SeedDemo(Db).RunAsync(Actor.Cli);
         _ids = new Dictionary<string, long>
         {
             ["org100001"] = await TestAccounts.UnitIdAsync(Db, "100001"),

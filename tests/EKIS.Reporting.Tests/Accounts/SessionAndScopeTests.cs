@@ -10,12 +10,13 @@ namespace EKIS.Reporting.Tests.Accounts;
 
 public sealed class SessionAndScopeTests : DatabaseTest
 {
+    protected override bool StartsFromDemo => true;
+
     private Users _users = null!;
 
     [SetUp]
     public async Task SeedAsync()
     {
-        await new SeedDemo(Db).RunAsync(Actor.Cli);
         var options = new MailOptions { PickupFolder = Path.Combine(TestDatabase.StateFolder, "mail") };
         _users = new Users(Db, new PasswordLinks(Db, new Mailer(options, NullLogger<Mailer>.Instance), options));
     }

@@ -10,13 +10,14 @@ namespace EKIS.Reporting.Tests.Accounts;
 
 public sealed class StaffTests : DatabaseTest
 {
+    protected override bool StartsFromDemo => true;
+
     private Staff _staff = null!;
     private string _pickup = null!;
 
     [SetUp]
     public async Task SetUpAsync()
     {
-        await new SeedDemo(Db).RunAsync(Actor.Cli);
         _pickup = Directory.CreateTempSubdirectory("ekis-mail-").FullName;
         var options = new MailOptions { PickupFolder = _pickup };
         var links = new PasswordLinks(Db, new Mailer(options, NullLogger<Mailer>.Instance), options);

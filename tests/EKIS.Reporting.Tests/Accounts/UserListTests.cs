@@ -17,8 +17,7 @@ public sealed class UserListTests : DatabaseTest
     [OneTimeTearDown]
     public void StopWeb() => _web.Dispose();
 
-    [SetUp]
-    public Task SeedAsync() => new SeedDemo(Db).RunAsync(Actor.Cli);
+    protected override bool StartsFromDemo => true;
 
     [TestCase("admin")]
     [TestCase("analyst")]

@@ -196,14 +196,26 @@ public sealed class EntryBrowserTests : ReportPageTest
         await page.Keyboard.PressAsync("Escape");
 
         Step("crash with an unsaved cell");
-        // Offline for the whole context, so that not even the keepalive flush of the closing tab gets through.
+        // A real crash of the tab's renderer, not a close. Closing a tab runs its pagehide and
+        // visibilitychange handlers, and entry.js sends the pending cells from there with a keepalive
+        // fetch, which the browser process finishes after the tab is gone. The offline emulation that was
+        // meant to stop it belongs to the tab's DevTools session and is torn down with the tab, so whether
+        // that last save reached the server was a race between the tab's teardown and the request: under
+        // load it sometimes won, the server held the cell, and the new tab rightly offered nothing to
+        // restore (#restore-banner never shown). A crashed renderer runs no handler at all, so nothing can
+        // be sent; offline only makes the ordinary autosave fail first.
         await context.SetOfflineAsync(true);
         await TypeAsync(page, "cell-1_4_3", "40");
         await page.Locator("#save-state.error").WaitForAsync();
         Assert.That(await page.EvaluateAsync<string?>($"localStorage.getItem('ekis.report.{id}.draft')"), Does.Contain("\"40\""), "the unsaved cell is kept in the browser");
-        await page.CloseAsync(new PageCloseOptions { RunBeforeUnload = false });
-        Assert.That(await StoredAsync("04"), Is.Null);
+        var crashed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        page.Crash += (_, _) => crashed.TrySetResult();
+        var crashing = page.GotoAsync("chrome://crash");   // never completes: the renderer dies
+        await crashed.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.That(async () => await crashing, Throws.InstanceOf<PlaywrightException>());
+        await page.CloseAsync();   // the context cannot go online again while it holds a crashed page
         await context.SetOfflineAsync(false);
+        Assert.That(await StoredAsync("04"), Is.Null, "nothing was sent by the crashed tab");
 
         var again = await context.NewPageAsync();
         again.SetDefaultTimeout(30_000);

@@ -8,6 +8,8 @@ namespace EKIS.Reporting.Tests.Browser;
 /// <summary>Sign-in in a real browser (headless Debian Chromium), against the web app running as a process.</summary>
 public sealed class SignInBrowserTests : DatabaseTest
 {
+    protected override bool StartsFromDemo => true;
+
     // Steps land in the run folder, which a killed (hung) run leaves behind for diagnosis.
     private static void Step(string what) => File.AppendAllText(Path.Combine(TestDatabase.StateFolder, "browser-steps.log"), $"{DateTime.Now:HH:mm:ss} {what}\n");
 
@@ -18,7 +20,6 @@ public sealed class SignInBrowserTests : DatabaseTest
     [SetUp]
     public async Task StartAsync()
     {
-        await new SeedDemo(Db).RunAsync(Actor.Cli);
         Step("launch");
         (_playwright, _browser) = await Support.Browser.LaunchAsync();
         Step("start app");

@@ -27,6 +27,8 @@ public sealed class FixedClock(DateOnly today) : TimeProvider
 /// </summary>
 public abstract class CampaignTest : DatabaseTest
 {
+    protected override bool StartsFromDemo => true;
+
     protected static readonly DateOnly Today = new(2026, 10, 5);
     protected static readonly DateOnly Due = new(2026, 10, 10);
 
@@ -59,7 +61,6 @@ public abstract class CampaignTest : DatabaseTest
     public async Task CampaignSetUpAsync()
     {
         Clock = new FixedClock(Today);
-        await new SeedDemo(Db).RunAsync(Actor.Cli);
         School1 = await TestAccounts.UnitIdAsync(Db, "100001");
         Gymnasium2 = await TestAccounts.UnitIdAsync(Db, "100002");
         Lyceum7 = await TestAccounts.UnitIdAsync(Db, "300001");

@@ -20,8 +20,7 @@ public sealed partial class ListPagingTests : DatabaseTest
     [OneTimeTearDown]
     public void StopWeb() => _web.Dispose();
 
-    [SetUp]
-    public Task SeedAsync() => new SeedDemo(Db).RunAsync(Actor.Cli);
+    protected override bool StartsFromDemo => true;
 
     [GeneratedRegex("<tbody>(.*?)</tbody>", RegexOptions.Singleline)]
     private static partial Regex Body();

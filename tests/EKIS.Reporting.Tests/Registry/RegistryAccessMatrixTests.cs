@@ -10,6 +10,8 @@ namespace EKIS.Reporting.Tests.Registry;
 /// </summary>
 public sealed class RegistryAccessMatrixTests : DatabaseTest
 {
+    protected override bool StartsFromDemo => true;
+
     private EkisWebFactory _web = null!;
     private Dictionary<string, long> _ids = null!;
 
@@ -22,7 +24,6 @@ public sealed class RegistryAccessMatrixTests : DatabaseTest
     [SetUp]
     public async Task SeedAsync()
     {
-        await new SeedDemo(Db).RunAsync(Actor.Cli);
         _ids = new Dictionary<string, long>
         {
             ["org100001"] = await TestAccounts.UnitIdAsync(Db, "100001"),

@@ -17,8 +17,7 @@ public sealed class RegistryPageTests : DatabaseTest
     [OneTimeTearDown]
     public void StopWeb() => _web.Dispose();
 
-    [SetUp]
-    public Task SeedAsync() => new SeedDemo(Db).RunAsync(Actor.Cli);
+    protected override bool StartsFromDemo => true;
 
     private static Task<long> GroupIdAsync(string code) => ScalarAsync<long>("SELECT id FROM ekis.org_group WHERE code = $1", code);
 

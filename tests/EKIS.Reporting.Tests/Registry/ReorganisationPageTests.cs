@@ -20,8 +20,7 @@ public sealed class ReorganisationPageTests : DatabaseTest
     [OneTimeTearDown]
     public void StopWeb() => _web.Dispose();
 
-    [SetUp]
-    public Task SeedAsync() => new SeedDemo(Db).RunAsync(Actor.Cli);
+    protected override bool StartsFromDemo => true;
 
     private async Task<HttpClient> AdminAsync() => await TestAccounts.SignInAsync(_web, "admin", DemoAccounts.Password);
 

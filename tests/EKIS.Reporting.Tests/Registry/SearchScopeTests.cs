@@ -14,8 +14,7 @@ namespace EKIS.Reporting.Tests.Registry;
 /// </summary>
 public sealed class SearchScopeTests : DatabaseTest
 {
-    [SetUp]
-    public Task SeedAsync() => new SeedDemo(Db).RunAsync(Actor.Cli);
+    protected override bool StartsFromDemo => true;
 
     private sealed record Assignment(long UserId, long Id, string Role, long? OrgUnitId);
 

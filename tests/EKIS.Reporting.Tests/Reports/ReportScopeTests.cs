@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using EKIS.Reporting.Features.Reports;
 using EKIS.Reporting.Templates.Model;
@@ -146,8 +145,11 @@ public sealed class ReportScopeTests : ReportPageTest
         });
     }
 
+    // Issue 11, point 7: this test used to time the page and assert a median under 100 ms, which a
+    // loaded machine fails at random. The time is a benchmark figure now (docs/BENCHMARKS.md, «Entry
+    // page of the largest section»: `campaign --only entry`); here only that the page renders it all.
     [Test]
-    public async Task The_largest_section_renders_in_under_100_ms()
+    public async Task The_largest_section_renders_with_every_cell_it_holds()
     {
         var t = TemplateXml.LoadString(File.ReadAllText(TemplateTestKit.RepoPath("templates", "forms", "85-k.xml")));
         var largest = t.Sections.OrderByDescending(s => s.Rows.Count * s.Columns.Count).First();
@@ -164,21 +166,12 @@ public sealed class ReportScopeTests : ReportPageTest
         }
         var client = await SignInAsync("t-director");
         await SaveOkAsync(client, id, [.. cells]);
-        var url = $"/Reports/Fill/{id}?section={Uri.EscapeDataString(largest.Code)}";
-        for (var i = 0; i < 3; i++) await client.GetStringAsync(url);
-        var times = new List<double>();
-        for (var i = 0; i < 10; i++)
-        {
-            var sw = Stopwatch.StartNew();
-            var response = await client.GetAsync(url);
-            await response.Content.ReadAsStringAsync();
-            times.Add(sw.Elapsed.TotalMilliseconds);
-            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        }
-        times.Sort();
-        TestContext.Out.WriteLine($"85-К section {largest.Code}: {cells.Count} cells; median {times[5]:F1} ms, max {times[^1]:F1} ms (in-process, incl. client)");
-        Assert.That(times[5], Is.LessThan(100));
+        var response = await client.GetAsync($"/Reports/Fill/{id}?section={Uri.EscapeDataString(largest.Code)}");
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(Count(html, "<input id=\"cell-"), Is.GreaterThanOrEqualTo(cells.Count), $"85-К section {largest.Code}: {cells.Count} filled cells");
     }
+
     [Test]
     public async Task A_school_moved_after_the_reference_date_stays_with_the_municipality_of_that_date()
     {

@@ -4,13 +4,43 @@ using Npgsql;
 
 namespace EKIS.Reporting.Tests.Support;
 
-/// <summary>Base for tests on the real database: every test starts from empty application tables.</summary>
+/// <summary>
+/// Base for tests on the real database: every test starts from empty application tables — or, in a
+/// fixture that says <see cref="StartsFromDemo"/>, from the demo region as <c>SeedDemo</c> leaves it
+/// (actor <c>system:cli</c>), in a database of the fixture's own.
+/// </summary>
 public abstract class DatabaseTest
 {
     protected static NpgsqlDataSource Db => TestDatabase.DataSource;
 
+    /// <summary>True: each test starts from the demo region (seeded once per run, cloned for the fixture).</summary>
+    protected virtual bool StartsFromDemo => false;
+
+    private bool _demoUntouched;
+
+    [OneTimeSetUp]
+    public async Task UseFixtureDatabaseAsync()
+    {
+        if (!StartsFromDemo) return;
+        await TestDatabase.UseDemoCloneAsync();
+        _demoUntouched = true;
+    }
+
+    [OneTimeTearDown]
+    public Task ReleaseFixtureDatabaseAsync() => StartsFromDemo ? TestDatabase.ReleaseDemoCloneAsync() : Task.CompletedTask;
+
     [SetUp]
-    public Task ResetDatabaseAsync() => TestDatabase.ResetAsync();
+    public async Task ResetDatabaseAsync()
+    {
+        if (!StartsFromDemo)
+        {
+            await TestDatabase.ResetAsync();
+            return;
+        }
+        // The fresh clone is the demo already; every later test puts it back.
+        if (!_demoUntouched) await TestDatabase.RestoreDemoAsync();
+        _demoUntouched = false;
+    }
 
     protected static async Task<T?> ScalarAsync<T>(string sql, params object[] args)
     {

@@ -12,6 +12,10 @@ public static partial class TestAccounts
 {
     public const string Password = "Testing-2026";
 
+    // PBKDF2 costs tens of milliseconds of CPU by design; the campaign kit makes seven accounts per test.
+    // One hash of the shared test password serves them all (a salted hash verifies whoever holds it).
+    private static readonly Lazy<string> PasswordHash = new(() => Passwords.Hash(Password));
+
     public sealed record Account(long UserId, long AssignmentId, string Login);
 
     public static async Task<long> UnitIdAsync(NpgsqlDataSource db, string ekisCode)
@@ -28,7 +32,7 @@ public static partial class TestAccounts
         await conn.ExecuteAsync("SELECT set_config('ekis.actor', 'system:tests', true)", transaction: tx);
         var userId = await conn.ExecuteScalarAsync<long>(
             "INSERT INTO ekis.app_user (login, full_name, email, password_hash) VALUES (@login, @name, @email, @hash) RETURNING id",
-            new { login, name = "Тестовый " + login, email, hash = Passwords.Hash(Password) }, tx);
+            new { login, name = "Тестовый " + login, email, hash = PasswordHash.Value }, tx);
         var assignmentId = await conn.ExecuteScalarAsync<long>(
             "INSERT INTO ekis.role_assignment (user_id, role, org_unit_id) VALUES (@userId, @role, @unitId) RETURNING id",
             new { userId, role, unitId }, tx);

@@ -9,12 +9,21 @@ namespace EKIS.Reporting.Tests.Support;
 /// The run's PostgreSQL: EKIS_TEST_DB (a server connection string) when set — never EKIS_DB, so
 /// tests cannot touch a real database — else a throw-away embedded cluster in the system temp
 /// folder. One fresh database is created from the migrations per run and dropped at the end.
+/// Fixtures that start from the demo region work in a database of their own, cloned from a
+/// template that holds the demo (<see cref="DemoTemplate"/>), and switch back to the run's
+/// database when they end.
 /// </summary>
 public static class TestDatabase
 {
+    private static NpgsqlDataSource? _runDataSource;
     private static NpgsqlDataSource? _dataSource;
+    private static string _runConnectionString = "";
+    private static string _runDatabaseName = "";
+    private static int _clones;
 
     public static string ServerConnectionString { get; private set; } = "";
+
+    /// <summary>The database the current fixture works in: the run's, or the fixture's demo clone.</summary>
     public static string ConnectionString { get; private set; } = "";
     public static string DatabaseName { get; private set; } = "";
     public static EmbeddedPostgres? Embedded { get; private set; }
@@ -66,12 +75,47 @@ public static class TestDatabase
             RecordStartedCluster();
         }
 
-        DatabaseName = $"ekis_test_{DateTime.UtcNow:MMddHHmmss}_{Environment.ProcessId}";
-        await DatabaseBootstrap.EnsureDatabaseAsync(ServerConnectionString, DatabaseName, CancellationToken.None);
-        ConnectionString = ConnectionFor(DatabaseName);
-        await new Migrator(ConnectionString, NullLogger.Instance).MigrateAsync();
+        _runDatabaseName = $"ekis_test_{DateTime.UtcNow:MMddHHmmss}_{Environment.ProcessId}";
+        await DatabaseBootstrap.EnsureDatabaseAsync(ServerConnectionString, _runDatabaseName, CancellationToken.None);
+        _runConnectionString = ConnectionFor(_runDatabaseName);
+        await new Migrator(_runConnectionString, NullLogger.Instance).MigrateAsync();
+        _runDataSource = NpgsqlDataSource.Create(_runConnectionString);
+        UseRunDatabase();
+    }
+
+    private static void UseRunDatabase()
+    {
+        DatabaseName = _runDatabaseName;
+        ConnectionString = _runConnectionString;
+        _dataSource = _runDataSource;
+    }
+
+    /// <summary>
+    /// Gives the calling fixture a database of its own, cloned from the demo template (made on the
+    /// first call of the run): every fixture starts from the same demo, and no fixture sees another
+    /// one's changes. <see cref="ReleaseDemoCloneAsync"/> drops it and switches back.
+    /// </summary>
+    public static async Task UseDemoCloneAsync()
+    {
+        await DemoTemplate.EnsureAsync(_runDatabaseName + "_demo");
+        var name = $"{_runDatabaseName}_f{Interlocked.Increment(ref _clones)}";
+        await DemoTemplate.CloneAsync(name);
+        DatabaseName = name;
+        ConnectionString = ConnectionFor(name);
         _dataSource = NpgsqlDataSource.Create(ConnectionString);
     }
+
+    public static async Task ReleaseDemoCloneAsync()
+    {
+        if (ReferenceEquals(_dataSource, _runDataSource)) return;
+        var clone = DatabaseName;
+        if (_dataSource is not null) await _dataSource.DisposeAsync();
+        UseRunDatabase();
+        await DropDatabaseAsync(clone);
+    }
+
+    /// <summary>Puts the demo region back into the fixture's clone (a few milliseconds), so each test starts from it.</summary>
+    public static Task RestoreDemoAsync() => DemoTemplate.RestoreAsync(DataSource);
 
     /// <summary>
     /// Tells <c>.ci/run</c> (through EKIS_TEST_CLUSTER_FILE) which cluster this run started, so that
@@ -86,10 +130,14 @@ public static class TestDatabase
 
     internal static async Task StopAsync()
     {
-        if (_dataSource is not null) await _dataSource.DisposeAsync();
+        await ReleaseDemoCloneAsync();
+        if (_runDataSource is not null) await _runDataSource.DisposeAsync();
         NpgsqlConnection.ClearAllPools();
-        if (DatabaseName.Length > 0 && ServerConnectionString.Length > 0)
-            await DropDatabaseAsync(DatabaseName);
+        if (_runDatabaseName.Length > 0 && ServerConnectionString.Length > 0)
+        {
+            await DropDatabaseAsync(_runDatabaseName);
+            await DemoTemplate.DropAsync();
+        }
         if (Embedded is not null && StartedEmbeddedServer)
             await Embedded.StopAsync();
         // Logs of a passing run are of no further use; a failing run's output names what failed.
