@@ -12,7 +12,13 @@ namespace EKIS.Reporting.Tests.Templates;
 /// </summary>
 public class ShippedTemplateTests
 {
-    public static readonly string[] Forms = ["oo-1", "85-k", "1-dop", "dept-contingent-monthly"];
+    /// <summary>The excerpts, whose breaking cases are written by hand below.</summary>
+    public static readonly string[] Excerpts = ["oo-1", "85-k", "1-dop", "dept-contingent-monthly"];
+
+    /// <summary>The versions of issue 12 (the full forms, the department form's 2026 version), whose breaking cases are generated from the template.</summary>
+    public static readonly string[] Generated = ["oo-1-2026", "85-k-2026", "1-dop-2026", "dept-contingent-monthly-2026"];
+
+    public static readonly string[] Forms = [.. Excerpts, .. Generated];
 
     private static FormTemplate LoadTemplate(string form) => TemplateXml.LoadFile(RepoPath("templates", "forms", form + ".xml"));
 
@@ -36,6 +42,17 @@ public class ShippedTemplateTests
         Assert.That(result.All.Select(f => f.Message), Is.Empty);
     }
 
+    [TestCaseSource(nameof(Generated))]
+    public void The_sample_written_back_as_report_XML_reads_and_checks_clean(string form)
+    {
+        // Issue 12's round trip: template → report XML (as the exporter writes it) → check.
+        var t = LoadTemplate(form);
+        var written = ReportXml.WriteString(LoadSample(form), t);
+        var result = ReportChecker.Check(t, ReportXml.LoadString(written), Previous(form));
+        Assert.That(result.All.Select(f => f.Message), Is.Empty);
+        Assert.That(ReportXml.LoadString(written).Sections.Select(s => s.Code), Is.EqualTo(t.Sections.Select(s => s.Code)));
+    }
+
     [Test]
     public void Without_the_previous_month_the_department_form_reports_its_previous_period_control_as_not_checked()
     {
@@ -52,6 +69,19 @@ public class ShippedTemplateTests
         Assert.That(FailingControls(ReportChecker.Check(t, r, Previous("dept-contingent-monthly"))), Is.EqualTo(new[] { "5", "6" }));
         var october = r with { Header = r.Header with { Period = "1210" } };
         Assert.That(FailingControls(ReportChecker.Check(t, october, Previous("dept-contingent-monthly"))), Is.EqualTo(new[] { "6" }));
+    }
+
+    [Test]
+    public void A_school_without_a_first_grade_gets_a_warning_not_an_error_in_september()
+    {
+        // Issue 12: a school with no 1st grade is legal. Grades 2–11 of the sample: 525 pupils in 21 classes.
+        var changes = new[] { "1:01:3=525", "1:04:3=", "1:05:3=21", "1:06:3=25", "2:01[1]:3=", "2:01[1]:4=" };
+        var t = LoadTemplate("dept-contingent-monthly-2026");
+        var sample = LoadSample("dept-contingent-monthly-2026");
+        var r = Mutate(sample, changes) with { Sections = Mutate(sample, changes).Sections.Select(s => s with { Rows = s.Rows.Where(x => x.Cells.Count > 0).ToArray() }).ToArray() };
+        var result = ReportChecker.Check(t, r);
+        Assert.That(result.Errors.Select(f => f.Message), Is.Empty);
+        Assert.That(result.Warnings.Select(f => f.Code), Is.EqualTo(new[] { "5" }));
     }
 
     [Test]
@@ -126,11 +156,87 @@ public class ShippedTemplateTests
         }
     }
 
-    [TestCaseSource(nameof(Forms))]
+    [TestCaseSource(nameof(Excerpts))]
     public void Every_control_of_the_template_has_a_breaking_case(string form)
     {
         var covered = BreakingCases().Where(c => (string)c.Arguments[0]! == form).SelectMany(c => (string[])c.Arguments[2]!).ToHashSet();
         Assert.That(LoadTemplate(form).Controls.Select(c => c.Id).Where(id => !covered.Contains(id)), Is.Empty);
+    }
+
+    /// <summary>
+    /// Issue 12: every control of a full form is broken by some change of one cell of the sample,
+    /// found by trying each input cell with a few values (one more, much more, zero; for a
+    /// coded cell every other allowed code and one outside the list). The change must fail its
+    /// control, leave nothing "not checked", and fail no other control that does not involve the
+    /// changed cell — so a new control is covered without a hand-written case, and a control that no
+    /// single change can break (it checks nothing) fails this test.
+    /// </summary>
+    [TestCaseSource(nameof(Generated))]
+    public void Every_control_of_a_full_form_fails_on_a_change_generated_from_the_template(string form)
+    {
+        var t = LoadTemplate(form);
+        var sample = LoadSample(form);
+        var cases = BreakingChangesFromTemplate(t, sample, Previous(form));
+        foreach (var (id, change) in cases.OrderBy(c => int.TryParse(c.Key, out var n) ? n : int.MaxValue))
+            TestContext.Out.WriteLine($"{form} control {id}: {change.Change} fails {string.Join(", ", change.Failing)}");
+        Assert.That(t.Controls.Select(c => c.Id).Where(id => !cases.ContainsKey(id)), Is.Empty,
+            "controls that no single-cell change of the sample breaks on their own");
+    }
+
+    internal sealed record GeneratedBreak(string Change, string[] Failing);
+
+    /// <summary>For each control, the smallest single-cell change of the sample that breaks it (see the test above).</summary>
+    internal static Dictionary<string, GeneratedBreak> BreakingChangesFromTemplate(FormTemplate t, Report sample, Report? previous)
+    {
+        var found = new Dictionary<string, GeneratedBreak>(StringComparer.Ordinal);
+        foreach (var (cell, change) in CandidateChanges(t, sample))
+        {
+            var result = ReportChecker.Check(t, Mutate(sample, change), previous);
+            if (result.NotChecked.Count > 0)
+                continue;
+            var failures = result.Errors.Concat(result.Warnings).Where(f => f.Kind == FindingKind.Control).ToArray();
+            var failing = failures.Select(f => f.Code).Distinct().Order(StringComparer.Ordinal).ToArray();
+            // Controls whose failure names the changed cell: a change may break those alongside its target.
+            var involved = failures.GroupBy(f => f.Code)
+                .Where(g => g.Any(f => f.Cells.Any(c => !c.Previous && Codes.Same(c.Section, cell.Section) && Codes.Same(c.Row, cell.Row) && Codes.Same(c.Column, cell.Column))))
+                .Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
+            foreach (var target in failing)
+            {
+                if (!failing.All(id => id == target || involved.Contains(id)))
+                    continue;
+                if (!found.TryGetValue(target, out var best) || failing.Length < best.Failing.Length)
+                    found[target] = new GeneratedBreak(change, failing);
+            }
+        }
+        return found;
+    }
+
+    private static IEnumerable<(CellRef Cell, string Change)> CandidateChanges(FormTemplate t, Report sample)
+    {
+        foreach (var s in t.Sections)
+        {
+            var reportSection = sample.Sections.First(x => Codes.Same(x.Code, s.Code));
+            for (var r = 0; r < s.Rows.Count; r++)
+            {
+                if (s.Rows[r].Type != RowType.F)
+                    continue;
+                var reportRow = reportSection.Rows.FirstOrDefault(x => Codes.Same(x.Code, s.Rows[r].Code));
+                for (var c = 0; c < s.Columns.Count; c++)
+                {
+                    var spec = s.CellSpecFor(r, c);
+                    if (s.Columns[c].Type != ColumnType.Z || spec.InputType == InputType.NotEntered)
+                        continue;
+                    var cell = new CellRef(s.Code, s.Rows[r].Code, s.Columns[c].Code);
+                    var text = reportRow?.Cells.FirstOrDefault(x => Codes.Same(x.Column, s.Columns[c].Code))?.Value;
+                    var value = decimal.TryParse(text, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : 0m;
+                    IEnumerable<decimal> values = spec.VldType == 3 && spec.Vld is { } list
+                        ? list.Split(',').Select(x => decimal.Parse(x, System.Globalization.CultureInfo.InvariantCulture)).Append(9m)
+                        : [value + 1, value + 1000, 0m];
+                    foreach (var candidate in values.Where(x => x != value && x >= 0).Distinct())
+                        yield return (cell, $"{s.Code}:{s.Rows[r].Code}:{s.Columns[c].Code}={Inv(candidate)}");
+                }
+            }
+        }
     }
 
     /// <summary>Sets cells ("section:row[s1]:column=value"; an empty value removes the cell) in a copy of the report.</summary>
