@@ -58,8 +58,15 @@ public sealed class OutboxCatalogueTests : CampaignTest
             await t.Review.AcceptByRegionAsync(t.Analyst, As(t.Analyst), t.ReportId);
         }, t => t.Review.ReopenAsNewVersionAsync(t.Analyst, As(t.Analyst), t.ReportId, "уточнить численность")),
         [DomainEvents.ExtensionGranted] = new(t => t.FilledAsync(), t => t.Review.GrantExtensionAsync(t.Analyst, As(t.Analyst), t.ReportId, Due.AddDays(5), "болезнь")),
-        // ExtensionWithdrawn: the withdraw slice is built on i11-l1; its case is added with it.
+        [DomainEvents.ExtensionWithdrawn] = new(async t => { await t.FilledAsync(); await t.Review.GrantExtensionAsync(t.Analyst, As(t.Analyst), t.ReportId, Due.AddDays(5), "болезнь"); },
+            t => t.Review.WithdrawExtensionAsync(t.Analyst, As(t.Analyst), t.ReportId, "продление дано по ошибке")),
     };
+
+    /// <summary>
+    /// Catalogue kinds whose change has no slice yet (issue 11 is open for them): changing a
+    /// campaign's dates is not built, so nothing appends campaign.dates_changed.
+    /// </summary>
+    private static readonly string[] NoProducerYet = [DomainEvents.CampaignDatesChanged];
 
     private CloseCampaign Status => new(Db);
     private long ReportId { get; set; }
@@ -71,8 +78,9 @@ public sealed class OutboxCatalogueTests : CampaignTest
     [Test]
     public void Every_kind_of_the_catalogue_has_a_case()
     {
-        var covered = Campaign.Keys.Concat(Report.Keys).Append(DomainEvents.ExtensionWithdrawn).Append(DomainEvents.CampaignDatesChanged);
-        Assert.That(covered, Is.EquivalentTo(DomainEvents.All));
+        var covered = Campaign.Keys.Concat(Report.Keys).ToList();
+        Assert.That(covered.Concat(NoProducerYet), Is.EquivalentTo(DomainEvents.All));
+        Assert.That(covered.Intersect(NoProducerYet), Is.Empty, "a kind with a case is no longer waiting for its producer: take it off NoProducerYet");
     }
 
     private static IEnumerable<string> CampaignKinds => Campaign.Keys;
@@ -82,7 +90,6 @@ public sealed class OutboxCatalogueTests : CampaignTest
     public Task A_campaign_or_registry_change_appends_exactly_one_event_of_its_kind(string kind) => AssertOneAsync(kind, Campaign[kind]);
 
     [TestCaseSource(nameof(ReportKinds))]
-    [Ignore("report.* events are appended by the lifecycle's transition writer, built on branch i11-l1: remove this line when it is merged")]
     public Task A_report_change_appends_exactly_one_event_of_its_kind(string kind) => AssertOneAsync(kind, Report[kind]);
 
     private async Task AssertOneAsync(string kind, Case c)
