@@ -27,12 +27,21 @@ public sealed class PasswordLinks(NpgsqlDataSource db, IMailSender mail, MailOpt
     {
         var token = WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
         var lifetime = purpose == "invite" ? InvitationLifetime : ResetLifetime;
+        // Two links issued at once (two reset jobs on two workers) must not both stay open: the
+        // person's row is locked first, so the second issuer's revoking statement starts after the
+        // first one committed and sees its link. Without the lock each revoked only what it could
+        // see and both new links lived (seen in PasswordRecoveryTests under load).
+        await using var own = tx is null ? await conn.BeginTransactionAsync(ct) : null;
+        var t = tx ?? own;
+        await conn.ExecuteAsync(new CommandDefinition(
+            "SELECT 1 FROM ekis.app_user WHERE id = @userId FOR UPDATE", new { userId }, t, cancellationToken: ct));
         var expires = await conn.ExecuteScalarAsync<DateTime>(new CommandDefinition("""
             UPDATE ekis.password_token SET revoked_at = now()
             WHERE user_id = @userId AND used_at IS NULL AND revoked_at IS NULL AND expires_at > now();
             INSERT INTO ekis.password_token (token_hash, user_id, purpose, expires_at) VALUES (@hash, @userId, @purpose, now() + @lifetime)
             RETURNING expires_at;
-            """, new { hash = Hash(token), userId, purpose, lifetime }, tx, cancellationToken: ct));
+            """, new { hash = Hash(token), userId, purpose, lifetime }, t, cancellationToken: ct));
+        if (own is not null) await own.CommitAsync(ct);
         return new Issued(token, $"{mailOptions.PublicUrl}/Account/SetPassword?token={token}", expires, null);
     }
 
