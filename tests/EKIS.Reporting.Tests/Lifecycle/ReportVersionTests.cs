@@ -12,7 +12,7 @@ public sealed class ReportVersionTests : CampaignTest
 
     private async Task<(long? Region, long? Municipality, long? Monitoring, long? Newest)> LevelsAsync() =>
         (await CountingAsync(DataLevel.Region), await CountingAsync(DataLevel.Municipality), await CountingAsync(DataLevel.Monitoring),
-         await ScalarAsync<long>($"SELECT id FROM {ReportVersions.Newest} WHERE campaign_id = $1 AND org_unit_id = $2", CampaignId, School1));
+         await ScalarAsync<long>("SELECT id FROM ekis.report_newest WHERE campaign_id = $1 AND org_unit_id = $2", CampaignId, School1));
 
     [Test]
     public async Task A_reopened_version_replaces_the_accepted_one_at_each_level_only_once_it_reaches_that_level()

@@ -9,7 +9,7 @@ namespace EKIS.Reporting.Web.Pages.Registry;
 
 /// <summary>An administrator closes an organisation (with its open branches) or a branch on a date.</summary>
 [Authorize(Policy = Policies.Admin)]
-public sealed class CloseModel(ReorganiseOrganisation reorganise, CurrentScope current, ICurrentActor actor) : PageModel
+public sealed class CloseModel(ReorganiseOrganisation reorganise, CurrentScope current, ICurrentActor actor, EKIS.Reporting.Infrastructure.Time.RegionClock clock) : PageModel
 {
     public ReorganiseOrganisation.Subject Unit { get; private set; } = null!;
     public Dictionary<string, string> Errors { get; } = new(StringComparer.Ordinal);
@@ -21,7 +21,7 @@ public sealed class CloseModel(ReorganiseOrganisation reorganise, CurrentScope c
     {
         var unit = await reorganise.SubjectAsync(current.Required, id, ct);
         if (unit is null) return NotFound();
-        (Unit, On) = (unit, ReorganisationForm.Today());
+        (Unit, On) = (unit, ReorganisationForm.Today(clock));
         return Page();
     }
 

@@ -14,7 +14,7 @@ namespace EKIS.Reporting.Web.Pages.Registry;
 [Authorize(Policy = Policies.Admin)]
 [RequestSizeLimit(ImportModel.MaxBytes + 1024 * 1024)]
 [RequestFormLimits(MultipartBodyLengthLimit = ImportModel.MaxBytes + 1024 * 1024)]
-public sealed class ImportModel(ImportRegistry import, ICurrentActor actor, ILogger<ImportModel> log) : PageModel
+public sealed class ImportModel(ImportRegistry import, ICurrentActor actor, TimeProvider clock, ILogger<ImportModel> log) : PageModel
 {
     /// <summary>The registry reader's own limit (20 MB); the request may carry a little more for the form.</summary>
     public const long MaxBytes = 20 * 1024 * 1024;
@@ -82,11 +82,11 @@ public sealed class ImportModel(ImportRegistry import, ICurrentActor actor, ILog
     }
 
     /// <summary>Checked files that were never applied are of no use after a day.</summary>
-    private static void RemoveStaleFiles()
+    private void RemoveStaleFiles()
     {
         foreach (var f in new DirectoryInfo(Folder).EnumerateFiles())
         {
-            if (f.LastWriteTimeUtc >= DateTime.UtcNow.AddDays(-1)) continue;
+            if (f.LastWriteTimeUtc >= clock.GetUtcNow().UtcDateTime.AddDays(-1)) continue;
             try { f.Delete(); }
             catch (IOException) { /* another request may be applying it right now */ }
         }

@@ -12,7 +12,7 @@ namespace EKIS.Reporting.Web.Pages.Registry;
 /// shown back as a confirmation (what closes, where the branches go); only «Подтвердить» merges.
 /// </summary>
 [Authorize(Policy = Policies.Admin)]
-public sealed class MergeModel(ReorganiseOrganisation reorganise, CurrentScope current, ICurrentActor actor) : PageModel
+public sealed class MergeModel(ReorganiseOrganisation reorganise, CurrentScope current, ICurrentActor actor, EKIS.Reporting.Infrastructure.Time.RegionClock clock) : PageModel
 {
     public ReorganiseOrganisation.Subject Unit { get; private set; } = null!;
     public ReorganiseOrganisation.Subject? Survivor { get; private set; }
@@ -28,7 +28,7 @@ public sealed class MergeModel(ReorganiseOrganisation reorganise, CurrentScope c
     {
         var unit = await reorganise.SubjectAsync(current.Required, id, ct);
         if (unit is null || unit.Level != "organisation") return NotFound();
-        (Unit, On) = (unit, ReorganisationForm.Today());
+        (Unit, On) = (unit, ReorganisationForm.Today(clock));
         return Page();
     }
 

@@ -9,7 +9,7 @@ namespace EKIS.Reporting.Web.Pages.Registry;
 
 /// <summary>An administrator moves an organisation (with its branches) to another municipality from a date.</summary>
 [Authorize(Policy = Policies.Admin)]
-public sealed class MoveModel(ReorganiseOrganisation reorganise, CurrentScope current, ICurrentActor actor) : PageModel
+public sealed class MoveModel(ReorganiseOrganisation reorganise, CurrentScope current, ICurrentActor actor, EKIS.Reporting.Infrastructure.Time.RegionClock clock) : PageModel
 {
     public ReorganiseOrganisation.Subject Unit { get; private set; } = null!;
     public IReadOnlyList<ReorganiseOrganisation.Municipality> Municipalities { get; private set; } = [];
@@ -31,7 +31,7 @@ public sealed class MoveModel(ReorganiseOrganisation reorganise, CurrentScope cu
     public async Task<IActionResult> OnGetAsync(long id, CancellationToken ct)
     {
         if (!await LoadAsync(id, ct)) return NotFound();
-        On = ReorganisationForm.Today();
+        On = ReorganisationForm.Today(clock);
         return Page();
     }
 

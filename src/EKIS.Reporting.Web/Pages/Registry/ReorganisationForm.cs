@@ -1,13 +1,14 @@
 using System.Globalization;
 using EKIS.Reporting.Features.Registry;
+using EKIS.Reporting.Infrastructure.Time;
 
 namespace EKIS.Reporting.Web.Pages.Registry;
 
 /// <summary>What the move, close and merge forms share: the effective date and the words for the outcome.</summary>
 public static class ReorganisationForm
 {
-    /// <summary>The value of a date input: today's date as the browser's date field expects it.</summary>
-    public static string Today() => DateTime.Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    /// <summary>The value of a date input: the region's today as the browser's date field expects it.</summary>
+    public static string Today(RegionClock clock) => clock.Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     /// <summary>The date from the form (the date field's ГГГГ-ММ-ДД or a typed ДД.ММ.ГГГГ), or a Russian message.</summary>
     public static (DateOnly? Date, string? Error) ParseDate(string? value, string what, DateOnly? notBefore)

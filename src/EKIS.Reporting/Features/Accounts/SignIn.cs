@@ -16,7 +16,7 @@ namespace EKIS.Reporting.Features.Accounts;
 /// had 377 verified in 20 s). A failure never lifts a lock; only a success or the lock running out
 /// starts the count again.
 /// </remarks>
-public sealed class SignIn(NpgsqlDataSource db)
+public sealed class SignIn(NpgsqlDataSource db, TimeProvider? clock = null)
 {
     public const int MaxFailures = 5;
     public static readonly TimeSpan LockoutDuration = TimeSpan.FromMinutes(15);
@@ -112,9 +112,9 @@ public sealed class SignIn(NpgsqlDataSource db)
 
     private static Result Fail(string error) => new(false, null, null, null, null, error, null);
 
-    private static Result Locked(DateTime until)
+    private Result Locked(DateTime until)
     {
-        var minutes = Math.Max(1, (int)Math.Ceiling((until - DateTime.UtcNow).TotalMinutes));
+        var minutes = Math.Max(1, (int)Math.Ceiling((until - (clock ?? TimeProvider.System).GetUtcNow().UtcDateTime).TotalMinutes));
         return new Result(false, null, null, null, null,
             $"Слишком много неудачных попыток входа. Повторите через {minutes} мин. или восстановите пароль.", until);
     }

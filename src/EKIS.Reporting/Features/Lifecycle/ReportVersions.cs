@@ -21,9 +21,6 @@ public enum DataLevel
 /// </summary>
 public static class ReportVersions
 {
-    /// <summary>Each respondent's newest report version of a campaign (all columns of <c>ekis.report</c>).</summary>
-    public const string Newest = "ekis.report_newest";
-
     /// <summary>The view of the versions that count at <paramref name="level"/> — a constant chosen here, never text from a request.</summary>
     public static string Counting(DataLevel level) => level switch
     {

@@ -32,7 +32,7 @@ public sealed class StartReport(NpgsqlDataSource db)
             """, new { role = scope.Role, unit = scope.OrgUnitId, campaignId, orgUnitId }, tx.Transaction, cancellationToken: ct));
         if (unit is not { } u) return null;
         var existing = await c.ExecuteScalarAsync<long?>(new CommandDefinition(
-            $"SELECT id FROM {ReportVersions.Newest} WHERE campaign_id = @campaignId AND org_unit_id = @orgUnitId",
+            "SELECT id FROM ekis.report_newest WHERE campaign_id = @campaignId AND org_unit_id = @orgUnitId",
             new { campaignId, orgUnitId }, tx.Transaction, cancellationToken: ct));
         if (existing is { } id) return id;
         // Opening an existing report needs only the scope; creating one is filling it in.

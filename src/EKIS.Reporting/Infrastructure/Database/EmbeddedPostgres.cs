@@ -92,14 +92,15 @@ public sealed class EmbeddedPostgres(EmbeddedPostgresOptions options, ILogger lo
     // do not both run initdb or pg_ctl start. It is released when the process dies, whatever happens.
     private async Task<IDisposable> AcquireLockAsync(CancellationToken ct)
     {
-        var deadline = DateTime.UtcNow + options.LockTimeout;
+        // Elapsed time on the monotonic clock: a wait, not a date (a clock change cannot stretch it).
+        var waited = System.Diagnostics.Stopwatch.StartNew();
         while (true)
         {
             try
             {
                 return new FileStream(LockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             }
-            catch (IOException) when (DateTime.UtcNow < deadline)
+            catch (IOException) when (waited.Elapsed < options.LockTimeout)
             {
                 await Task.Delay(200, ct);
             }

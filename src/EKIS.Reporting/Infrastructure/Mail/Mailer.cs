@@ -41,7 +41,7 @@ public interface IMailSender
 }
 
 /// <summary>SMTP through MailKit when a host is configured; otherwise an .eml file in the pickup folder.</summary>
-public sealed class Mailer(MailOptions options, ILogger<Mailer> logger) : IMailSender
+public sealed class Mailer(MailOptions options, ILogger<Mailer> logger, TimeProvider? clock = null) : IMailSender
 {
     public async Task<string> SendAsync(MailMessage message, CancellationToken ct = default)
     {
@@ -54,7 +54,7 @@ public sealed class Mailer(MailOptions options, ILogger<Mailer> logger) : IMailS
         if (string.IsNullOrWhiteSpace(options.SmtpHost))
         {
             Directory.CreateDirectory(options.PickupFolder);
-            var path = Path.Combine(options.PickupFolder, $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid():N}.eml");
+            var path = Path.Combine(options.PickupFolder, $"{(clock ?? TimeProvider.System).GetUtcNow():yyyyMMdd-HHmmss}-{Guid.NewGuid():N}.eml");
             await mime.WriteToAsync(path, ct);
             logger.LogInformation("Mail to {To} ({Subject}) written to {Path}", message.ToAddress, message.Subject, path);
             return path;
